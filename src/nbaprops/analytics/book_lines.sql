@@ -1,0 +1,43 @@
+-- analytics.book_lines: per player, game, market and book, the main line of the last snapshot
+-- taken strictly before tip-off. A book's main line is the quote whose two prices are closest to
+-- even money (bovada and betrivers post ladders of alternate lines).
+WITH priced AS (
+    SELECT
+        *,
+        CASE WHEN over_odds < 0 THEN -over_odds / (100 - over_odds) ELSE 100 / (over_odds + 100) END
+            AS p_over_implied,
+        CASE WHEN under_odds < 0 THEN -under_odds / (100 - under_odds) ELSE 100 / (under_odds + 100) END
+            AS p_under_implied
+    FROM raw.prop_lines
+    WHERE game_date BETWEEN $start AND $end
+        AND player_id IS NOT NULL
+        AND game_id IS NOT NULL
+        AND commence_utc IS NOT NULL
+        AND snapshot_utc < commence_utc
+        AND over_odds IS NOT NULL
+        AND under_odds IS NOT NULL
+),
+main_lines AS (
+    SELECT *
+    FROM priced
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY snapshot_utc, player_id, game_id, market, bookmaker
+        ORDER BY ABS(p_over_implied - p_under_implied) NULLS LAST, line NULLS LAST
+    ) = 1
+)
+SELECT
+    player_id,
+    game_id,
+    market,
+    bookmaker,
+    game_date,
+    snapshot_utc,
+    commence_utc,
+    line,
+    over_odds,
+    under_odds
+FROM main_lines
+QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY player_id, game_id, market, bookmaker
+    ORDER BY snapshot_utc DESC NULLS LAST
+) = 1

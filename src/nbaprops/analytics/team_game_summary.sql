@@ -1,0 +1,70 @@
+-- analytics.team_game_summary: one row per team per game in [$start, $end].
+-- Team game logs are the source; where an export lacks a team's game (older exports stop at the
+-- regular season), the team's row is summed from its players' box scores. Possessions are the
+-- average of both teams' FGA - OREB + TOV + 0.44 FTA, NULL when the export lacks those columns.
+-- The game id comes from the team log, else the schedule, else a derived id 'H<date><away><home>'.
+WITH log_sides AS (
+    SELECT
+        team, game_date, game_id, matchup, pts, fga, fta, oreb, tov, season_type,
+        'team_game_logs' AS source
+    FROM raw.team_game_logs
+    WHERE game_date BETWEEN $start AND $end
+),
+player_sides AS (
+    SELECT
+        p.team,
+        p.game_date,
+        CAST(NULL AS VARCHAR) AS game_id,
+        MIN(p.matchup) AS matchup,
+        CAST(SUM(p.pts) AS INTEGER) AS pts,
+        CAST(NULL AS INTEGER) AS fga,
+        CAST(NULL AS INTEGER) AS fta,
+        CAST(NULL AS INTEGER) AS oreb,
+        CAST(NULL AS INTEGER) AS tov,
+        MIN(p.season_type) AS season_type,
+        'player_game_logs' AS source
+    FROM raw.player_game_logs AS p
+    LEFT JOIN log_sides AS l
+        ON l.team = p.team AND l.game_date = p.game_date
+    WHERE p.game_date BETWEEN $start AND $end AND l.team IS NULL
+    GROUP BY p.team, p.game_date
+),
+sides AS (
+    SELECT
+        *,
+        RIGHT(matchup, 3) AS opponent,
+        matchup LIKE '% vs. %' AS is_home,
+        fga - oreb + tov + 0.44 * fta AS raw_possessions
+    FROM (SELECT * FROM log_sides UNION ALL SELECT * FROM player_sides) AS both_sources
+),
+paired AS (
+    SELECT
+        s.*,
+        o.pts AS opp_pts,
+        o.game_id AS opp_game_id,
+        o.raw_possessions AS opp_raw_possessions,
+        CASE WHEN s.is_home THEN s.team ELSE s.opponent END AS home,
+        CASE WHEN s.is_home THEN s.opponent ELSE s.team END AS away
+    FROM sides AS s
+    JOIN sides AS o
+        ON o.game_date = s.game_date AND o.team = s.opponent
+)
+SELECT
+    coalesce(
+        p.game_id, p.opp_game_id, sch.game_id,
+        'H' || REPLACE(CAST(p.game_date AS VARCHAR), '-', '') || p.away || p.home
+    ) AS game_id,
+    p.team,
+    p.game_date,
+    CAST(EXTRACT(YEAR FROM p.game_date) - CASE WHEN EXTRACT(MONTH FROM p.game_date) < 8 THEN 1 ELSE 0 END
+        AS INTEGER) AS season,
+    p.season_type,
+    p.opponent,
+    p.is_home,
+    p.pts,
+    p.opp_pts,
+    (p.raw_possessions + p.opp_raw_possessions) / 2 AS possessions,
+    p.source
+FROM paired AS p
+LEFT JOIN raw.schedule AS sch
+    ON sch.game_date = p.game_date AND sch.home = p.home AND sch.away = p.away

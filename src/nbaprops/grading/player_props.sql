@@ -1,0 +1,58 @@
+-- grading.player_props: every prediction for a game whose box scores are in, in [$start, $end].
+-- outcome grades the prediction's lean (predicted above or below the line): correct / incorrect /
+-- push (the stat landed exactly on the line) / void (the player did not play: no box score row).
+-- profit is per unit staked at the real odds of the side taken, for actionable picks only.
+WITH joined AS (
+    SELECT
+        p.*,
+        s.player_id IS NOT NULL AS played,
+        CASE p.market
+            WHEN 'player_points' THEN s.pts
+            WHEN 'player_rebounds' THEN s.reb
+            WHEN 'player_assists' THEN s.ast
+            WHEN 'player_points_rebounds_assists' THEN s.pts + s.reb + s.ast
+        END AS stat
+    FROM predictions.player_props AS p
+    JOIN analytics.games AS g
+        ON g.game_id = p.game_id AND g.is_final
+    LEFT JOIN analytics.player_game_summary AS s
+        ON s.player_id = p.player_id AND s.game_id = p.game_id
+    WHERE p.game_date BETWEEN $start AND $end
+),
+outcomes AS (
+    SELECT
+        *,
+        CASE
+            WHEN NOT played THEN 'void'
+            WHEN stat = line THEN 'push'
+            WHEN (stat > line) = (predicted > line) THEN 'correct'
+            ELSE 'incorrect'
+        END AS outcome,
+        CASE WHEN recommendation = 'OVER' THEN over_odds ELSE under_odds END AS side_odds,
+        (recommendation = 'OVER' AND stat > line) OR (recommendation = 'UNDER' AND stat < line) AS pick_won
+    FROM joined
+)
+SELECT
+    system_id,
+    market,
+    player_id,
+    game_id,
+    game_date,
+    line,
+    predicted,
+    CASE WHEN played THEN CAST(stat AS DOUBLE) END AS actual,
+    recommendation,
+    actionable,
+    outcome,
+    CASE WHEN NOT played THEN 'did not play: no box score row for this game' END AS void_reason,
+    CASE WHEN played THEN ABS(predicted - stat) END AS abs_error,
+    CASE WHEN played THEN predicted - stat END AS signed_error,
+    CASE WHEN played THEN ABS(line - stat) END AS market_abs_error,
+    CASE
+        WHEN NOT actionable OR NOT played THEN NULL
+        WHEN stat = line THEN 0.0
+        WHEN pick_won THEN CASE WHEN side_odds < 0 THEN 100.0 / -side_odds ELSE side_odds / 100.0 END
+        ELSE -1.0
+    END AS profit,
+    CAST($graded_utc AS TIMESTAMP) AS graded_utc
+FROM outcomes

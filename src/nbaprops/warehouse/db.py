@@ -1,0 +1,123 @@
+"""The DuckDB warehouse: one connection per process, versioned migrations applied on open.
+
+DuckDB admits one writer process per file, so every command opens the warehouse once and passes
+the ``Warehouse`` down; parallel work inside a process uses cursors, not new connections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+MIGRATIONS_PACKAGE = "nbaprops.warehouse.migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse operation failed in a way the caller should report, not crash on."""
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp, the warehouse's convention for *_utc columns."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Warehouse:
+    """A DuckDB database with the project schema applied."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(path)
+        except duckdb.IOException as exc:  # another process holds the write lock
+            raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
+        self.path = path
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.migrate()
+
+    # ------------------------------------------------------------------ migrations
+    def migrate(self) -> list[str]:
+        """Apply every migration not yet applied, in version order; return the names applied."""
+        self.con.execute(
+            "CREATE SCHEMA IF NOT EXISTS meta;"
+            "CREATE TABLE IF NOT EXISTS meta.schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL)"
+        )
+        done = {row[0] for row in self.con.execute("SELECT version FROM meta.schema_migrations").fetchall()}
+        applied = []
+        for version, name, sql in available_migrations():
+            if version in done:
+                continue
+            with self.transaction():
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO meta.schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
+            applied.append(name)
+        return applied
+
+    def schema_version(self) -> int:
+        row = self.con.execute("SELECT max(version) FROM meta.schema_migrations").fetchone()
+        return int(row[0] or 0) if row else 0
+
+    # ------------------------------------------------------------------ queries
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing block: on any exception nothing written inside it remains."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+
+    def df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        return self.execute(sql, params).df()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def count(self, table: str, where: str = "", params: Sequence[Any] | dict[str, Any] | None = None) -> int:
+        sql = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        return int(self.scalar(sql, params))
+
+    def table_columns(self, table: str) -> list[str]:
+        schema, name = table.split(".")
+        rows = self.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [schema, name],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def available_migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration shipped with the package, in order."""
+    found = []
+    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
