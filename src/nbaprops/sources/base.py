@@ -57,6 +57,10 @@ class Endpoint:
     name: str  # unique within the source: schedule, player_boxscore, gamebook_pdf, ...
     url: str  # template, e.g. "https://stats.nba.com/stats/scoreboardv2"
     parse: Callable[[Payload], ParseResult]
+    # raw table -> natural key of its rows. The scrape step adds to every row `content_hash` (over the
+    # parser's columns), `payload_sha256` (the stored payload it came from) and `ingested_utc`, then
+    # merges with nbaprops.warehouse.merge.merge_frame: same payload twice changes nothing.
+    tables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)  # query parameters, templates allowed
     headers: Mapping[str, str] = field(default_factory=dict)
     format: PayloadFormat = "json"
