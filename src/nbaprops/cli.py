@@ -8,7 +8,6 @@ needs a person (categories error, timeout, validation_failed).
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import structlog
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from nbaprops.config import Settings
+from nbaprops.logs import configure as configure_logging
 from nbaprops.pipeline.categories import Category
 from nbaprops.pipeline.run_history import RunHistory
 from nbaprops.warehouse.db import Warehouse, WarehouseError
@@ -37,11 +36,7 @@ err = Console(stderr=True, soft_wrap=True)
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step.")] = False) -> None:
     """nbaprops: NBA player-prop predictions that run themselves."""
-    level = logging.INFO if verbose else logging.WARNING
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-    )
+    configure_logging(verbose=verbose, secrets=Settings().secret_values())
 
 
 @contextmanager

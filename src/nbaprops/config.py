@@ -68,6 +68,10 @@ class Settings(BaseSettings):
             raise ValueError(f"unsupported run-history URL scheme: {self.run_history_url.split(':', 1)[0]}")
         return self.run_history_url[len(prefix) :]
 
+    def secret_values(self) -> list[str]:
+        """The raw values of every secret setting, so logging can mask them wherever they appear."""
+        return [v.get_secret_value() for v in self.__dict__.values() if isinstance(v, SecretStr)]
+
     def public(self) -> dict[str, Any]:
         """Settings safe to display: secrets masked (``SecretStr`` renders as ``**********``)."""
         return {k: (str(v) if v is not None else None) for k, v in self.model_dump().items()}

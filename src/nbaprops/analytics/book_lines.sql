@@ -20,6 +20,7 @@ WITH priced AS (
 main_lines AS (
     SELECT *
     FROM priced
+    WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
     QUALIFY ROW_NUMBER() OVER (
         PARTITION BY snapshot_utc, player_id, game_id, market, bookmaker
         ORDER BY ABS(p_over_implied - p_under_implied) NULLS LAST, line NULLS LAST
@@ -37,6 +38,7 @@ SELECT
     over_odds,
     under_odds
 FROM main_lines
+WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
 QUALIFY ROW_NUMBER() OVER (
     PARTITION BY player_id, game_id, market, bookmaker
     ORDER BY snapshot_utc DESC NULLS LAST

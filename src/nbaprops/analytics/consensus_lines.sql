@@ -38,6 +38,7 @@ SELECT
     snapshot_utc,
     commence_utc
 FROM books
+WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
 QUALIFY ROW_NUMBER() OVER (
     PARTITION BY player_id, game_id, market
     ORDER BY ABS(line - median_line) NULLS LAST, book_rank NULLS LAST

@@ -85,6 +85,7 @@ player_state AS (
     FROM spine AS s
     LEFT JOIN after_game AS a
         ON a.player_id = s.player_id AND a.game_date < s.game_date
+    WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
     QUALIFY ROW_NUMBER() OVER (
         PARTITION BY s.player_id, s.game_id ORDER BY a.game_date DESC NULLS LAST
     ) = 1
@@ -104,6 +105,7 @@ opponent_state AS (
     FROM spine AS s
     LEFT JOIN team_after_game AS t
         ON t.team = s.opponent AND t.game_date < s.game_date
+    WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
     QUALIFY ROW_NUMBER() OVER (
         PARTITION BY s.player_id, s.game_id ORDER BY t.game_date DESC NULLS LAST
     ) = 1

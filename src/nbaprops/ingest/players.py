@@ -139,8 +139,9 @@ def refresh_players(wh: Warehouse) -> int:
         wh.execute("INSERT INTO ref.players BY NAME SELECT * FROM _players")
         wh.con.unregister("_players")
         box_aliases = names[["name_key", "player_id", "player_name"]].drop_duplicates(["name_key", "player_id"])
-        for key, pid, spelled in box_aliases.itertuples(index=False):
-            _add_alias(wh, key, int(pid), "nbacom", "box_score_name", spelled)
+        _add_aliases(
+            wh, box_aliases.set_axis(["alias_key", "player_id", "example"], axis=1), "nbacom", "box_score_name"
+        )
         _seed_curated_aliases(wh)
     return len(players)
 
@@ -149,6 +150,14 @@ def _seed_curated_aliases(wh: Warehouse) -> None:
     text = resources.files("nbaprops.reference").joinpath("player_aliases.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(text.splitlines()):
         _add_alias(wh, name_key(row["alias"]), int(row["player_id"]), "curated", "curated", row.get("note"))
+
+
+def _add_aliases(wh: Warehouse, aliases: pd.DataFrame, source: str, method: str) -> None:
+    """Insert many (alias_key, player_id, example) rows at once; existing aliases are kept as they are."""
+    frame = aliases.assign(source=source, method=method, created_utc=utcnow())
+    wh.con.register("_aliases", frame)
+    wh.execute("INSERT INTO ref.player_aliases BY NAME SELECT * FROM _aliases ON CONFLICT DO NOTHING")
+    wh.con.unregister("_aliases")
 
 
 def _add_alias(wh: Warehouse, key: str, player_id: int, source: str, method: str, example: str | None) -> None:

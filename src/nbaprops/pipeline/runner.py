@@ -76,12 +76,14 @@ def run_pipeline(
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     chosen = select(processors, phases)
+    # The whole registry's order, filtered: a subset still runs in the order the full pipeline would.
+    ordered = [p for p in execution_order(processors) if p in chosen]
     own_run = run_id is None
     run_id = run_id or history.start_run(command, start, end, phases=sorted(phases or []))
     report = RunReport(run_id, start, end)
     deps = upstream(chosen)
     blocked_by: dict[str, str] = {}
-    for proc in execution_order(chosen):
+    for proc in ordered:
         failed_critical = [d for d in deps[proc.name] if d in blocked_by]
         step_start, step_end = (phase_windows or {}).get(proc.phase, (start, end))
         history.start_step(run_id, proc.name, proc.phase, proc.critical, step_start, step_end)

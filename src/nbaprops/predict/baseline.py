@@ -139,6 +139,7 @@ def load_frame(wh: Warehouse, end: date) -> pd.DataFrame:
         FROM features.player_points AS f
         LEFT JOIN analytics.player_game_summary AS s USING (player_id, game_id)
         WHERE f.game_date <= $end
+        ORDER BY f.game_date, f.player_id, f.game_id  -- a fixed order keeps float sums reproducible
         """,
         {"end": end},
     )
@@ -158,7 +159,9 @@ def predict_range(wh: Warehouse, settings: Settings, start: date, end: date) -> 
             [SYSTEM_ID, MARKET, start, end],
         )
         for day in slate_dates:
-            history = frame.loc[(frame["game_date"] < day) & (frame["game_date"] >= day - pd.Timedelta(days=TRAIN_DAYS))]
+            history = frame.loc[
+                (frame["game_date"] < day) & (frame["game_date"] >= day - pd.Timedelta(days=TRAIN_DAYS))
+            ]
             params = fit(history)
             slate = frame.loc[(frame["game_date"] == day) & frame["line"].notna()].copy()
             slate[["predicted", "sigma"]] = apply(slate, params)

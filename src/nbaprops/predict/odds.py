@@ -10,14 +10,16 @@ from scipy.special import ndtr
 def implied_probability(odds: float | pd.Series) -> float | pd.Series:
     """Break-even probability of American odds (-110 -> 0.524, +150 -> 0.4), vig included."""
     o = np.asarray(odds, dtype="float64")
-    p = np.where(o < 0, -o / (100.0 - o), 100.0 / (o + 100.0))
+    with np.errstate(divide="ignore", invalid="ignore"):  # np.where evaluates both branches
+        p = np.where(o < 0, -o / (100.0 - o), 100.0 / (o + 100.0))
     return p if isinstance(odds, pd.Series | np.ndarray) else float(p)
 
 
 def payout(odds: float | pd.Series) -> float | pd.Series:
     """Profit per unit staked on a win at American odds (-110 -> 0.909, +150 -> 1.5)."""
     o = np.asarray(odds, dtype="float64")
-    p = np.where(o < 0, 100.0 / -o, o / 100.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(o < 0, 100.0 / -o, o / 100.0)
     return p if isinstance(odds, pd.Series | np.ndarray) else float(p)
 
 

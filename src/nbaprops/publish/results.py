@@ -37,14 +37,15 @@ def publish_results(wh: Warehouse, publish_dir: Path, start: date, end: date) ->
     """Write one results file per date in [start, end] that has graded predictions."""
     rows = graded_rows(wh, start, end)
     written = []
-    for day, day_rows in rows.groupby("game_date", sort=True):
+    for stamp, day_rows in rows.groupby("game_date", sort=True):
+        day = pd.Timestamp(stamp).date()
         by_system = {
             f"{system}/{market}": summarize(group)
             for (system, market), group in day_rows.groupby(["system_id", "market"], sort=True)
         }
         payload = {
             "schema": f"nbaprops.results.{SCHEMA_VERSION}",
-            "date": str(day),
+            "date": day.isoformat(),
             "generated_utc": utcnow().isoformat(timespec="seconds"),
             "summary": by_system,
             "predictions": _records(day_rows),
