@@ -107,6 +107,21 @@ def test_all_shared_history_resolves_at_least_97_percent(tmp_path) -> None:
         assert summary.lines > 180_000
         assert summary.played_coverage >= 0.97
         assert naive_played_coverage(wh) < summary.played_coverage
+        orphans = wh.scalar(
+            "SELECT count(*) FROM analytics.player_game_summary"
+            " WHERE game_id NOT IN (SELECT game_id FROM analytics.games)"
+        )
+        # Lines without a game are games with no box score at all in the export (Play-In games).
+        unmatched_with_box = wh.scalar(
+            """
+            SELECT count(DISTINCT p.event_id) FROM raw.prop_lines p
+            JOIN raw.player_game_logs b ON b.game_date = p.game_date AND b.team IN (p.home, p.away)
+            WHERE p.game_id IS NULL
+            """
+        )
+        assert orphans == 0 and unmatched_with_box == 0
+        # Neutral-site games (both teams listed as away) are games too: NBA Cup semifinal, Paris.
+        assert wh.count("analytics.games", "game_id IN ('0022401229', '0022400621')") == 2
         # Ambiguous initials stay unresolved rather than being guessed: two Greens played for Houston.
         assert "J. Green" in set(unresolved["name"])
         assert unresolved["example"].str.len().gt(0).all()

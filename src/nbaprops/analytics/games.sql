@@ -1,11 +1,21 @@
 -- analytics.games: one row per game in [$start, $end]: every game with box scores (final) and
 -- every scheduled game not yet played. `is_final` means box scores are in the warehouse — the
 -- condition for grading — not merely that the schedule says the game ended.
+-- The home side is the team playing at home; at a neutral site (both teams listed as away) it is
+-- the schedule's designated home, else the first tricode alphabetically.
 WITH played AS (
-    SELECT game_id, game_date, season, season_type, team AS home, opponent AS away,
-           pts AS home_pts, opp_pts AS away_pts, TRUE AS is_final
-    FROM analytics.team_game_summary
-    WHERE is_home AND game_date BETWEEN $start AND $end
+    SELECT t.game_id, t.game_date, t.season, t.season_type, t.team AS home, t.opponent AS away,
+           t.pts AS home_pts, t.opp_pts AS away_pts, TRUE AS is_final
+    FROM analytics.team_game_summary AS t
+    LEFT JOIN raw.schedule AS sch ON sch.game_id = t.game_id
+    WHERE t.game_date BETWEEN $start AND $end
+        AND CASE
+            WHEN sch.game_id IS NOT NULL THEN t.team = sch.home
+            WHEN t.is_home THEN TRUE
+            ELSE t.team < t.opponent AND NOT EXISTS (
+                SELECT 1 FROM analytics.team_game_summary AS o WHERE o.game_id = t.game_id AND o.is_home
+            )
+        END
 ),
 scheduled AS (
     SELECT

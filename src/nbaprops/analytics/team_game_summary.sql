@@ -43,8 +43,10 @@ paired AS (
         o.pts AS opp_pts,
         o.game_id AS opp_game_id,
         o.raw_possessions AS opp_raw_possessions,
-        CASE WHEN s.is_home THEN s.team ELSE s.opponent END AS home,
-        CASE WHEN s.is_home THEN s.opponent ELSE s.team END AS away
+        -- Neutral-site games (NBA Cup final four, games abroad) list both teams as away ('@'):
+        -- the designated home is then the schedule's, else the first tricode alphabetically.
+        CASE WHEN s.is_home THEN s.team WHEN o.is_home THEN o.team ELSE LEAST(s.team, o.team) END AS home,
+        CASE WHEN s.is_home THEN o.team WHEN o.is_home THEN s.team ELSE GREATEST(s.team, o.team) END AS away
     FROM sides AS s
     JOIN sides AS o
         ON o.game_date = s.game_date AND o.team = s.opponent
@@ -67,4 +69,5 @@ SELECT
     p.source
 FROM paired AS p
 LEFT JOIN raw.schedule AS sch
-    ON sch.game_date = p.game_date AND sch.home = p.home AND sch.away = p.away
+    ON sch.game_date = p.game_date
+    AND ((sch.home = p.home AND sch.away = p.away) OR (sch.home = p.away AND sch.away = p.home))

@@ -198,6 +198,11 @@ def resolve_prop_lines(wh: Warehouse, source: str = "odds_api") -> ResolutionSum
             "UPDATE raw.prop_lines AS p SET game_id = g.game_id FROM analytics.games AS g"
             " WHERE p.game_id IS NULL AND g.game_date = p.game_date AND g.home = p.home AND g.away = p.away"
         )
+        # Neutral-site games (NBA Cup final four, games abroad): the books may call the other team home.
+        wh.execute(
+            "UPDATE raw.prop_lines AS p SET game_id = g.game_id FROM analytics.games AS g"
+            " WHERE p.game_id IS NULL AND g.game_date = p.game_date AND g.home = p.away AND g.away = p.home"
+        )
         pending = wh.df(
             "SELECT DISTINCT player_name, home, away, game_date FROM raw.prop_lines WHERE player_id IS NULL"
         )
