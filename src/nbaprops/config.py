@@ -56,17 +56,11 @@ class Settings(BaseSettings):
     @property
     def warehouse_path(self) -> str:
         """The DuckDB database path (``:memory:`` allowed)."""
-        prefix = "duckdb:///"
-        if not self.warehouse_url.startswith(prefix):
-            raise ValueError(f"unsupported warehouse URL scheme: {self.warehouse_url.split(':', 1)[0]}")
-        return self.warehouse_url[len(prefix) :]
+        return _path_of(self.warehouse_url, "duckdb")
 
     @property
     def run_history_path(self) -> str:
-        prefix = "sqlite:///"
-        if not self.run_history_url.startswith(prefix):
-            raise ValueError(f"unsupported run-history URL scheme: {self.run_history_url.split(':', 1)[0]}")
-        return self.run_history_url[len(prefix) :]
+        return _path_of(self.run_history_url, "sqlite")
 
     def secret_values(self) -> list[str]:
         """The raw values of every secret setting, so logging can mask them wherever they appear."""
@@ -80,3 +74,11 @@ class Settings(BaseSettings):
         self.home.mkdir(parents=True, exist_ok=True)
         assert self.publish_dir is not None
         self.publish_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _path_of(url: str, scheme: str) -> str:
+    """The path part of ``scheme:///path``; other schemes are refused by name (never echoing the URL)."""
+    prefix = f"{scheme}:///"
+    if not url.startswith(prefix):
+        raise ValueError(f"unsupported URL scheme {url.split(':', 1)[0]!r}; expected {prefix}...")
+    return url[len(prefix) :]
