@@ -31,6 +31,7 @@ class Settings(BaseSettings):
 
     odds_api_key: SecretStr | None = None
     balldontlie_api_key: SecretStr | None = None
+    bettingpros_api_key: SecretStr | None = None
     slack_webhook_url: SecretStr | None = None
     alert_email_to: str | None = None
     smtp_url: SecretStr | None = None

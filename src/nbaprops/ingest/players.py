@@ -26,7 +26,8 @@ from importlib import resources
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from nbaprops.names import name_key
+from nbaprops.names import SUFFIXES, name_key, normalize
+from nbaprops.pipeline.categories import Category, StepFailure
 from nbaprops.warehouse.db import Warehouse, utcnow
 
 FUZZY_CUTOFF = 88.0
@@ -290,3 +291,240 @@ def unresolved_table(wh: Warehouse, limit: int = 50) -> pd.DataFrame:
 
 def example_dict(example: str) -> dict[str, object]:
     return json.loads(example) if example else {}
+
+
+# ---------------------------------------------------------------------------- names from any source
+@dataclass(frozen=True)
+class NameColumns:
+    """Where a raw table keeps the player names to resolve, and the context that narrows them down.
+
+    ``teams``: the column(s) with the tricode(s) of the player's team or of the game's two teams;
+    ``game_date`` or ``season`` (start year): which season's rosters to look in (neither: the
+    current season); ``game``: the columns that tell one game apart, for the player-games count.
+    """
+
+    table: str
+    name: str = "player_name"
+    teams: tuple[str, ...] = ("team",)
+    game_date: str | None = "game_date"
+    season: str | None = None
+    game: tuple[str, ...] = ("game_date", "team")
+
+
+@dataclass(frozen=True)
+class NameResolution:
+    rows: int
+    rows_resolved: int
+    names: int  # distinct (name, teams, season)
+    names_resolved: int
+    unresolved: pd.DataFrame  # what went to ref.unresolved_players
+
+    @property
+    def rate(self) -> float:
+        return self.rows_resolved / self.rows if self.rows else 1.0
+
+    def message(self, source: str) -> str:
+        return (
+            f"{source}: {self.rows_resolved}/{self.rows} rows ({self.rate:.1%}) resolved to NBA.com players, "
+            f"{len(self.unresolved)} names unresolved"
+        )
+
+
+_KNOWN_METHODS = {"exact", "alias", "exact_other_team"}
+
+
+def resolve_names(
+    wh: Warehouse, source: str, rows: pd.DataFrame, *, rebuild_queue: bool = True
+) -> tuple[pd.DataFrame, NameResolution]:
+    """NBA.com player ids for the names one source wrote, the way prop lines are resolved.
+
+    ``rows``: ``player_name``, ``teams`` (a tricode, several separated by spaces or commas, a
+    tuple, or nothing), ``game_date`` and/or ``season``; optionally ``game`` (tells games apart for
+    the counts) and ``example`` (the raw row as JSON; by default the row itself). Returns the rows
+    with ``player_id`` and ``method``. What does not resolve is queued in ``ref.unresolved_players``
+    under ``source`` with counts and an example (``rebuild_queue``: replacing the source's queue, so
+    counts never double); new spellings found by a looser method are learned as aliases.
+    Surname-only names (the game book's inactive list: ``Bane``, ``Jackson Jr.``) are matched on the
+    team's roster by surname and suffix, and never become aliases.
+    """
+    frame = rows.reset_index(drop=True).copy()
+    frame["teams"] = frame["teams"].map(_team_tuple) if "teams" in frame else [()] * len(frame)
+    frame["season"] = _seasons(frame)
+    if "example" not in frame:
+        frame["example"] = [_row_json(r) for r in rows.to_dict("records")]
+    index = PlayerIndex(wh)
+    full_names = {
+        int(p): normalize(n) for p, n in wh.execute("SELECT player_id, full_name FROM ref.players").fetchall()
+    }
+    found: dict[tuple[str, tuple[str, ...], int], Match | None] = {}
+    pending = list(frame[["player_name", "teams", "season"]].drop_duplicates().itertuples(index=False, name=None))
+    for _attempt in range(2):  # a second pass uses the aliases the first one learned
+        learned = False
+        for name, teams, season in pending:
+            match = _resolve_source_name(index, full_names, str(name), teams, int(season))
+            found[(name, teams, season)] = match
+            key = name_key(str(name))
+            if match is not None and match.method not in _KNOWN_METHODS | {"surname_only"} and len(key.split()) > 1:
+                _add_alias(wh, key, match.player_id, source, match.method, f"{name} ({' '.join(teams)}, {season})")
+                index.aliases[key].add(match.player_id)
+                learned = True
+        pending = [k for k in pending if found[k] is None]
+        if not (learned and pending):
+            break
+    matches = [found[k] for k in zip(frame["player_name"], frame["teams"], frame["season"], strict=True)]
+    frame["player_id"] = pd.array([m.player_id if m else None for m in matches], dtype="Int64")
+    frame["method"] = [m.method if m else None for m in matches]
+    unresolved = _unresolved_rows(source, frame[frame["player_id"].isna()])
+    if rebuild_queue:
+        wh.execute("DELETE FROM ref.unresolved_players WHERE source = ?", [source])
+    if not unresolved.empty:
+        wh.con.register("_unresolved", unresolved)
+        wh.execute("INSERT OR REPLACE INTO ref.unresolved_players BY NAME SELECT * FROM _unresolved")
+        wh.con.unregister("_unresolved")
+    keys_resolved = sum(m is not None for m in found.values())
+    summary = NameResolution(len(frame), int(frame["player_id"].notna().sum()), len(found), keys_resolved, unresolved)
+    return frame, summary
+
+
+def resolve_source_tables(wh: Warehouse, source: str, specs: tuple[NameColumns, ...]) -> NameResolution:
+    """Fill ``player_id`` in a source's raw tables where it is still NULL, and rebuild its queue.
+
+    The names still unresolved after earlier runs are tried again (the registry may have learned
+    them since), so the queue always counts every row that lacks an id, once.
+    """
+    parts = []
+    for spec in specs:
+        pending = wh.df(f"SELECT * FROM {spec.table} WHERE player_id IS NULL")
+        if not pending.empty:
+            parts.append((spec, pending, _name_rows(spec, pending)))
+    if not parts:
+        wh.execute("DELETE FROM ref.unresolved_players WHERE source = ?", [source])
+        return NameResolution(0, 0, 0, 0, pd.DataFrame())
+    with wh.transaction():
+        resolved, summary = resolve_names(wh, source, pd.concat([p[2] for p in parts], ignore_index=True))
+        offset = 0
+        for spec, pending, _rows in parts:
+            ids = resolved["player_id"].iloc[offset : offset + len(pending)].to_numpy()
+            offset += len(pending)
+            _write_ids(wh, spec, pending.assign(player_id=ids))
+    return summary
+
+
+_NOT_EXAMPLE = ["player_id", "content_hash", "payload_sha256", "ingested_utc"]
+
+
+def _name_rows(spec: NameColumns, table: pd.DataFrame) -> pd.DataFrame:
+    game = [f"{spec.table}:" + "|".join(map(str, row)) for row in table[list(spec.game)].itertuples(index=False)]
+    return pd.DataFrame(
+        {
+            "player_name": table[spec.name],
+            "teams": [
+                tuple(t for t in row if isinstance(t, str) and t)
+                for row in table[list(spec.teams)].itertuples(index=False)
+            ],
+            "game_date": table[spec.game_date] if spec.game_date else None,
+            "season": table[spec.season] if spec.season else None,
+            "game": game,
+            "example": [
+                _row_json({"table": spec.table, **r}) for r in table.drop(columns=_NOT_EXAMPLE).to_dict("records")
+            ],
+        }
+    )
+
+
+def _write_ids(wh: Warehouse, spec: NameColumns, rows: pd.DataFrame) -> None:
+    context = [c for c in (spec.name, *spec.teams, spec.game_date, spec.season) if c]
+    matched = rows.loc[rows["player_id"].notna(), [*context, "player_id"]].drop_duplicates(context)
+    if matched.empty:
+        return
+    on = " AND ".join(f"t.{c} IS NOT DISTINCT FROM m.{c}" for c in context)
+    wh.con.register("_resolved_ids", matched)
+    wh.execute(
+        f"UPDATE {spec.table} AS t SET player_id = m.player_id FROM _resolved_ids AS m"
+        f" WHERE t.player_id IS NULL AND {on}"
+    )
+    wh.con.unregister("_resolved_ids")
+
+
+def _resolve_source_name(
+    index: PlayerIndex, full_names: dict[int, str], name: str, teams: tuple[str, ...], season: int
+) -> Match | None:
+    tokens = normalize(name).split()
+    core = [t for t in tokens if t not in SUFFIXES]
+    if len(core) != 1:
+        return index.resolve(name, teams, season)
+    surname, suffix = core[0], [t for t in tokens if t in SUFFIXES]
+    same = [pid for pid, key in index.roster(teams, season).items() if key.split()[-1] == surname]
+    if suffix:
+        same = [pid for pid in same if full_names.get(pid, "").split()[-1:] == suffix[-1:]]
+    return Match(same[0], "surname_only") if len(same) == 1 else None
+
+
+def _team_tuple(value: object) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ()
+    if isinstance(value, tuple | list):
+        return tuple(str(v) for v in value if v)
+    return tuple(t for t in str(value).replace(",", " ").split() if t)
+
+
+def _seasons(frame: pd.DataFrame) -> pd.Series:
+    """Season of each row: its game date's, else its season column, else the current season."""
+    current = season_of(utcnow())
+    dates = frame["game_date"] if "game_date" in frame else pd.Series(None, index=frame.index, dtype=object)
+    given = frame["season"] if "season" in frame else pd.Series(None, index=frame.index, dtype=object)
+    return pd.Series(
+        [
+            season_of(d) if pd.notna(d) else int(s) if pd.notna(s) else current
+            for d, s in zip(dates, given, strict=True)
+        ],
+        index=frame.index,
+        dtype="int64",
+    )
+
+
+def _row_json(row: dict[str, object]) -> str:
+    clean = {k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else v) for k, v in row.items()}
+    return json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _unresolved_rows(source: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """One queue row per unresolved name: how often, in how many games, when, where, one example."""
+    if rows.empty:
+        return pd.DataFrame()
+    dates = pd.to_datetime(rows["game_date"], errors="coerce") if "game_date" in rows else None
+    work = pd.DataFrame(
+        {
+            "name": rows["player_name"].astype(str),
+            "game": rows["game"] if "game" in rows else rows["player_name"].astype(str) + rows["teams"].astype(str),
+            "date": dates.dt.date if dates is not None else None,
+            "teams": rows["teams"].map(" ".join),
+            "example": rows["example"],
+        }
+    )
+    grouped = work.groupby("name", sort=True)
+    out = pd.DataFrame(
+        {
+            "occurrences": grouped.size(),
+            "player_games": grouped["game"].nunique(),
+            "first_date": grouped["date"].min(),
+            "last_date": grouped["date"].max(),
+            "teams": grouped["teams"].agg(lambda t: ", ".join(sorted({x for x in t if x})) or None),
+            "example": grouped["example"].first(),
+        }
+    ).reset_index()
+    out.insert(0, "source", source)
+    out.insert(2, "name_key", out["name"].map(name_key))
+    out["updated_utc"] = utcnow()
+    return out
+
+
+def resolve_after_scrape(wh: Warehouse, source: str, specs: tuple[NameColumns, ...]) -> tuple[int, str]:
+    """A provider's ``finish`` step: resolve its new names, or say the registry is not there yet."""
+    if not wh.scalar("SELECT count(*) FROM ref.players"):
+        raise StepFailure(
+            Category.DEPENDENCY_MISSING,
+            f"{source}: the player registry is empty (import history, then `players refresh`); names stay queued",
+        )
+    summary = resolve_source_tables(wh, source, specs)
+    return summary.rows_resolved, summary.message(source)
