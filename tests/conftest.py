@@ -74,3 +74,24 @@ def _quiet_logs() -> None:
     from nbaprops.logs import configure
 
     configure(verbose=False)
+
+
+@pytest.fixture(scope="session")
+def built_home(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo home with the whole pipeline run walk-forward over the demo window.
+
+    Read-only for the tests that use it.
+    """
+    from datetime import date
+
+    from nbaprops.predict.backtest import run_backtest
+
+    home = tmp_path_factory.mktemp("built") / "home"
+    shutil.copytree(demo_home, home)
+    s = make_settings(home)
+    with Warehouse(s.warehouse_path) as warehouse:
+        runs = RunHistory(s.run_history_path)
+        result = run_backtest(warehouse, s, runs, date(2025, 10, 21), date(2025, 11, 19))
+        runs.close()
+    assert result["category"] == "success"
+    return home

@@ -21,12 +21,13 @@ def add_game(wh: Warehouse, game_id: str, final: bool = True) -> None:
     )
 
 
-def add_box(wh: Warehouse, player_id: int, game_id: str, pts: int) -> None:
+def add_box(wh: Warehouse, player_id: int, game_id: str, pts: int | None, status: str = "played") -> None:
+    reason = None if status == "played" else "DNP - Coach's Decision"
     wh.execute(
         "INSERT INTO analytics.player_game_summary (player_id, game_id, game_date, season, team, opponent,"
-        " is_home, player_name, minutes, pts, reb, ast, source)"
-        " VALUES (?, ?, ?, 2025, 'BOS', 'NYK', TRUE, 'x', 30, ?, 5, 5, 't')",
-        [player_id, game_id, DAY, pts],
+        " is_home, player_name, status, status_reason, minutes, pts, reb, ast, source, sources_available,"
+        " completeness) VALUES (?, ?, ?, 2025, 'BOS', 'NYK', TRUE, 'x', ?, ?, 30, ?, 5, 5, 't', 't', 1.0)",
+        [player_id, game_id, DAY, status, reason, pts],
     )
 
 
@@ -59,6 +60,8 @@ def test_outcomes_and_profit(wh: Warehouse) -> None:
     add_prediction(wh, 5, "G1", 12.5, 12.0, "PASS")
     add_box(wh, 6, "G1", 30)  # under at -120 that loses
     add_prediction(wh, 6, "G1", 22.5, 19.0, "UNDER", under=-120)
+    add_box(wh, 8, "G1", None, status="did_not_play")  # a DNP row from the game book: void with its reason
+    add_prediction(wh, 8, "G1", 9.5, 8.0, "UNDER")
     g = graded(wh)
     assert g.loc[1, "outcome"] == "correct" and g.loc[1, "profit"] == pytest.approx(1.5)
     assert g.loc[2, "outcome"] == "incorrect" and g.loc[2, "profit"] == pytest.approx(-1.0)
@@ -67,6 +70,7 @@ def test_outcomes_and_profit(wh: Warehouse) -> None:
     assert "did not play" in g.loc[4, "void_reason"]
     assert g.loc[5, "outcome"] == "correct" and pd.isna(g.loc[5, "profit"])
     assert g.loc[6, "profit"] == pytest.approx(-1.0)
+    assert g.loc[8, "outcome"] == "void" and g.loc[8, "void_reason"] == "did not play: DNP - Coach's Decision"
     assert g.loc[1, "abs_error"] == pytest.approx(1.0) and g.loc[1, "signed_error"] == pytest.approx(-1.0)
     assert g.loc[1, "market_abs_error"] == pytest.approx(4.5)
 

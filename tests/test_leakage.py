@@ -27,7 +27,7 @@ def backtest(wh: Warehouse, settings: Settings) -> None:
 
 
 def features(wh: Warehouse) -> pd.DataFrame:
-    return wh.df("SELECT * FROM features.player_points ORDER BY player_id, game_id")
+    return wh.df("SELECT * FROM features.player_game ORDER BY player_id, game_id")
 
 
 def predictions(wh: Warehouse) -> pd.DataFrame:
@@ -91,16 +91,17 @@ def test_every_feature_row_uses_only_earlier_games(demo_home) -> None:
         history = RunHistory(settings.run_history_path)
         from nbaprops.pipeline.runner import run_pipeline
 
-        run_pipeline(wh, settings, history, date(2024, 10, 1), END, phases={"features"})
+        run_pipeline(wh, settings, history, date(2024, 10, 1), END, phases={"analytics", "features"})
         history.close()
-        bad = wh.scalar("SELECT count(*) FROM features.player_points WHERE last_game_date >= game_date")
-        rows = wh.count("features.player_points")
+        bad = wh.scalar("SELECT count(*) FROM features.player_game WHERE last_game_date >= game_date")
+        rows = wh.count("features.player_game")
         # prior_games equals the number of earlier games actually in the warehouse
         mismatched = wh.scalar(
             """
-            SELECT count(*) FROM features.player_points f
+            SELECT count(*) FROM features.player_game f
             WHERE f.prior_games <> (SELECT count(*) FROM analytics.player_game_summary s
-                                    WHERE s.player_id = f.player_id AND s.game_date < f.game_date)
+                                    WHERE s.player_id = f.player_id AND s.game_date < f.game_date
+                                    AND s.status = 'played')
             """
         )
     assert rows > 30_000

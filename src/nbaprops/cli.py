@@ -28,6 +28,8 @@ from nbaprops.warehouse.db import Warehouse, WarehouseError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
 players_app = typer.Typer(no_args_is_help=True, help="The player registry: aliases and unresolved names.")
 app.add_typer(players_app, name="players")
+features_app = typer.Typer(no_args_is_help=True, help="The feature store: rebuild it, read its contract.")
+app.add_typer(features_app, name="features")
 # Wide and unwrapped when not on a terminal (CI logs, `make demo | tee`), so lines stay greppable.
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 150)
 err = Console(stderr=True, soft_wrap=True)
@@ -195,6 +197,32 @@ def _print_summary(result: dict[str, object]) -> None:
     )
 
 
+# ---------------------------------------------------------------------------- scrape
+@app.command("scrape")
+def scrape_cmd(
+    day: Annotated[str, typer.Option("--date", help="The game date to scrape, YYYY-MM-DD (US/Eastern).")],
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this provider or endpoint, e.g. odds_api (repeatable).")
+    ] = None,
+    replay: Annotated[
+        str | None, typer.Option("--replay", help="Serve payloads from this raw-store folder/URL: no network.")
+    ] = None,
+) -> None:
+    """Fetch (or replay) a day's payloads from the sources, keep them in the raw store, merge the raw tables."""
+    from nbaprops.sources.scrape import scrape
+
+    parsed = _parse_date(day, "--date")
+    assert parsed is not None
+    with _open() as (settings, wh, history):
+        try:
+            report = scrape(wh, settings, history, parsed, sources=source, replay=replay)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--source") from exc
+        _print_steps([s.__dict__ for s in report.steps])
+        console.print(f"run {report.run_id}: {_category(report.category.value)}")
+    raise typer.Exit(_exit_code(report.category))
+
+
 # ---------------------------------------------------------------------------- demo
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_START, DEMO_END = date(2025, 10, 21), date(2025, 11, 19)
@@ -353,6 +381,47 @@ def registry_cmd(
             ", ".join(p.inputs), ", ".join(p.outputs),
         )  # fmt: skip
     console.print(table)
+
+
+@features_app.command("rebuild")
+def features_rebuild(
+    start: Annotated[str | None, typer.Option(help="First date (default: the first date in the warehouse).")] = None,
+    end: Annotated[str | None, typer.Option(help="Last date (default: the last date in the warehouse).")] = None,
+) -> None:
+    """Rebuild analytics and the feature store over all history (or a range), set-based, in one run."""
+    from nbaprops.pipeline.runner import run_pipeline
+    from nbaprops.warehouse.span import data_span
+
+    with _open() as (settings, wh, history):
+        span = data_span(wh)
+        if span is None:
+            err.print("[yellow]the warehouse is empty: run `nbaprops import-history` first[/yellow]")
+            raise typer.Exit(2)
+        first = _parse_date(start, "--start") or span[0]
+        last = _parse_date(end, "--end") or span[1]
+        report = run_pipeline(
+            wh, settings, history, first, last, command="features-rebuild", phases={"ingest", "analytics", "features"}
+        )
+        _print_steps([s.__dict__ for s in report.steps])
+        tiers = wh.df(
+            "SELECT quality_tier, count(*) AS n FROM features.player_game"
+            " WHERE game_date BETWEEN ? AND ? GROUP BY 1 ORDER BY 1",
+            [first, last],
+        )
+        console.print(
+            f"feature rows {first}..{last}: "
+            + ", ".join(f"{r.quality_tier} {r.n:,}" for r in tiers.itertuples(index=False))
+        )
+        console.print(f"run {report.run_id}: {_category(report.category.value)}")
+    raise typer.Exit(_exit_code(report.category))
+
+
+@features_app.command("contract")
+def features_contract() -> None:
+    """Print the feature contract as Markdown (what docs/features.md holds)."""
+    from nbaprops.features.contract import markdown
+
+    typer.echo(markdown())
 
 
 @app.command("settings")

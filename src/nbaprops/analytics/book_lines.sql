@@ -1,9 +1,12 @@
 -- analytics.book_lines: per player, game, market and book, the main line of the last snapshot
--- taken strictly before tip-off. A book's main line is the quote whose two prices are closest to
--- even money (bovada and betrivers post ladders of alternate lines).
+-- taken strictly before tip-off, and of the first (the opening line). A book's main line is the
+-- quote whose two prices are closest to even money (bovada and betrivers post ladders of alternate
+-- lines). The Odds API is the line source of record; BettingPros (its lines carry event ids
+-- 'bp-...') fills in only for a book The Odds API has no line from.
 WITH priced AS (
     SELECT
         *,
+        CASE WHEN event_id LIKE 'bp-%' THEN 2 ELSE 1 END AS source_rank,
         CASE WHEN over_odds < 0 THEN -over_odds / (100 - over_odds) ELSE 100 / (over_odds + 100) END
             AS p_over_implied,
         CASE WHEN under_odds < 0 THEN -under_odds / (100 - under_odds) ELSE 100 / (under_odds + 100) END
@@ -22,7 +25,7 @@ main_lines AS (
     FROM priced
     WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
     QUALIFY ROW_NUMBER() OVER (
-        PARTITION BY snapshot_utc, player_id, game_id, market, bookmaker
+        PARTITION BY snapshot_utc, source_rank, player_id, game_id, market, bookmaker
         ORDER BY ABS(p_over_implied - p_under_implied) NULLS LAST, line NULLS LAST
     ) = 1
 )
@@ -36,10 +39,15 @@ SELECT
     commence_utc,
     line,
     over_odds,
-    under_odds
+    under_odds,
+    FIRST_VALUE(line) OVER (
+        PARTITION BY player_id, game_id, market, bookmaker, source_rank ORDER BY snapshot_utc NULLS FIRST
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    ) AS opening_line,
+    MIN(snapshot_utc) OVER (PARTITION BY player_id, game_id, market, bookmaker, source_rank) AS opening_snapshot_utc
 FROM main_lines
 WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
 QUALIFY ROW_NUMBER() OVER (
     PARTITION BY player_id, game_id, market, bookmaker
-    ORDER BY snapshot_utc DESC NULLS LAST
+    ORDER BY source_rank NULLS LAST, snapshot_utc DESC NULLS LAST
 ) = 1

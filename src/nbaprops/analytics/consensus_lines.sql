@@ -8,6 +8,8 @@ WITH books AS (
         MIN(line) OVER (PARTITION BY player_id, game_id, market) AS min_line,
         MAX(line) OVER (PARTITION BY player_id, game_id, market) AS max_line,
         COUNT(*) OVER (PARTITION BY player_id, game_id, market) AS n_books,
+        QUANTILE_CONT(opening_line, 0.5) OVER (PARTITION BY player_id, game_id, market) AS median_opening_line,
+        MIN(opening_snapshot_utc) OVER (PARTITION BY player_id, game_id, market) AS first_snapshot_utc,
         CASE bookmaker
             WHEN 'draftkings' THEN 1
             WHEN 'fanduel' THEN 2
@@ -36,7 +38,9 @@ SELECT
     max_line,
     CAST(n_books AS INTEGER) AS n_books,
     snapshot_utc,
-    commence_utc
+    commence_utc,
+    median_opening_line AS opening_line,
+    first_snapshot_utc AS opening_snapshot_utc
 FROM books
 WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
 QUALIFY ROW_NUMBER() OVER (

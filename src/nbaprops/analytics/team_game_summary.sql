@@ -1,11 +1,12 @@
--- analytics.team_game_summary: one row per team per game in [$start, $end].
--- Team game logs are the source; where an export lacks a team's game (older exports stop at the
--- regular season), the team's row is summed from its players' box scores. Possessions are the
--- average of both teams' FGA - OREB + TOV + 0.44 FTA, NULL when the export lacks those columns.
--- The game id comes from the team log, else the schedule, else a derived id 'H<date><away><home>'.
+-- analytics.team_game_summary: one row per team per game in [$start, $end], with possessions,
+-- pace and ratings. Team game logs are the source; where an export lacks a team's game (older
+-- exports stop at the regular season), the team's row is summed from its players' box scores.
+-- Possessions are the average of both teams' FGA - OREB + TOV + 0.44 FTA; when an export lacks those
+-- columns they stay NULL and `missing_fields` says so. The game id comes from the team log, else the
+-- schedule, else a derived id 'H<date><away><home>'.
 WITH log_sides AS (
     SELECT
-        team, game_date, game_id, matchup, pts, fga, fta, oreb, tov, season_type,
+        team, game_date, game_id, matchup, minutes, pts, fga, fta, oreb, tov, season_type,
         'team_game_logs' AS source
     FROM raw.team_game_logs
     WHERE game_date BETWEEN $start AND $end
@@ -16,6 +17,7 @@ player_sides AS (
         p.game_date,
         CAST(NULL AS VARCHAR) AS game_id,
         MIN(p.matchup) AS matchup,
+        CAST(NULL AS INTEGER) AS minutes,
         CAST(SUM(p.pts) AS INTEGER) AS pts,
         CAST(NULL AS INTEGER) AS fga,
         CAST(NULL AS INTEGER) AS fta,
@@ -65,8 +67,19 @@ SELECT
     p.is_home,
     p.pts,
     p.opp_pts,
+    p.fga,
+    p.fta,
+    p.oreb,
+    p.tov,
     (p.raw_possessions + p.opp_raw_possessions) / 2 AS possessions,
-    p.source
+    (p.raw_possessions + p.opp_raw_possessions) / 2 * 48.0 / (coalesce(p.minutes, 240) / 5.0) AS pace,
+    100.0 * p.pts / ((p.raw_possessions + p.opp_raw_possessions) / 2) AS off_rating,
+    100.0 * p.opp_pts / ((p.raw_possessions + p.opp_raw_possessions) / 2) AS def_rating,
+    p.source,
+    CASE
+        WHEN p.raw_possessions IS NULL OR p.opp_raw_possessions IS NULL
+        THEN 'possessions, pace, off_rating, def_rating: ' || p.source || ' lacks FGA/FTA/OREB/TOV for this game'
+    END AS missing_fields
 FROM paired AS p
 LEFT JOIN raw.schedule AS sch
     ON sch.game_date = p.game_date

@@ -1,11 +1,13 @@
 -- grading.player_props: every prediction for a game whose box scores are in, in [$start, $end].
 -- outcome grades the prediction's lean (predicted above or below the line): correct / incorrect /
--- push (the stat landed exactly on the line) / void (the player did not play: no box score row).
+-- push (the stat landed exactly on the line) / void (the player did not play: a DNP or inactive row
+-- with its reason, or no box score row at all).
 -- profit is per unit staked at the real odds of the side taken, for actionable picks only.
 WITH joined AS (
     SELECT
         p.*,
-        s.player_id IS NOT NULL AS played,
+        coalesce(s.status = 'played', FALSE) AS played,
+        s.status_reason,
         CASE p.market
             WHEN 'player_points' THEN s.pts
             WHEN 'player_rebounds' THEN s.reb
@@ -44,7 +46,9 @@ SELECT
     recommendation,
     actionable,
     outcome,
-    CASE WHEN NOT played THEN 'did not play: no box score row for this game' END AS void_reason,
+    CASE
+        WHEN NOT played THEN coalesce('did not play: ' || status_reason, 'did not play: no box score row for this game')
+    END AS void_reason,
     CASE WHEN played THEN ABS(predicted - stat) END AS abs_error,
     CASE WHEN played THEN predicted - stat END AS signed_error,
     CASE WHEN played THEN ABS(line - stat) END AS market_abs_error,

@@ -6,8 +6,10 @@ outputs), what each step reads and writes, whether its failure blocks what depen
 the health checks and the Dagster adapter all read this list.
 
 To follow one day's data: raw tables (``import-history`` / sources) -> players.refresh ->
-analytics.* -> ingest.resolve_prop_lines -> analytics.book_lines -> analytics.consensus_lines ->
-features.player_points -> predictions.baseline_points -> grading.player_props -> publish.results.
+analytics.team_game_summary / games / player_game_summary -> ingest.resolve_prop_lines ->
+analytics.book_lines -> analytics.consensus_lines -> analytics.team_game_context /
+player_game_context -> features.player_game / player_game_market -> predictions.baseline_points ->
+grading.player_props -> publish.results.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import date
 from graphlib import TopologicalSorter
 
 from nbaprops.config import Settings
+from nbaprops.features.contract import final_select
 from nbaprops.pipeline.categories import NoDataAvailable
 from nbaprops.warehouse.db import Warehouse, utcnow
 from nbaprops.warehouse.transforms import Transform
@@ -109,13 +112,42 @@ def _publish_results(ctx: StepContext) -> StepResult:
     return StepResult(len(files), f"{len(files)} results files")
 
 
-TEAM_GAME_SUMMARY = Transform("nbaprops.analytics", "team_game_summary.sql", "analytics.team_game_summary")
-GAMES = Transform("nbaprops.analytics", "games.sql", "analytics.games")
-PLAYER_GAME_SUMMARY = Transform("nbaprops.analytics", "player_game_summary.sql", "analytics.player_game_summary")
-BOOK_LINES = Transform("nbaprops.analytics", "book_lines.sql", "analytics.book_lines")
-CONSENSUS_LINES = Transform("nbaprops.analytics", "consensus_lines.sql", "analytics.consensus_lines")
-PLAYER_POINTS = Transform("nbaprops.features", "player_points.sql", "features.player_points")
-GRADING = Transform("nbaprops.grading", "player_props.sql", "grading.player_props")
+TEAM_GAME_SUMMARY = Transform(
+    "nbaprops.analytics", "team_game_summary.sql", "analytics.team_game_summary", ("game_id", "team")
+)
+GAMES = Transform("nbaprops.analytics", "games.sql", "analytics.games", ("game_id",))
+PLAYER_GAME_SUMMARY = Transform(
+    "nbaprops.analytics", "player_game_summary.sql", "analytics.player_game_summary", ("player_id", "game_id")
+)
+BOOK_LINES = Transform(
+    "nbaprops.analytics", "book_lines.sql", "analytics.book_lines", ("player_id", "game_id", "market", "bookmaker")
+)
+CONSENSUS_LINES = Transform(
+    "nbaprops.analytics", "consensus_lines.sql", "analytics.consensus_lines", ("player_id", "game_id", "market")
+)
+TEAM_GAME_CONTEXT = Transform(
+    "nbaprops.analytics", "team_game_context.sql", "analytics.team_game_context", ("game_id", "team")
+)
+PLAYER_GAME_CONTEXT = Transform(
+    "nbaprops.analytics", "player_game_context.sql", "analytics.player_game_context", ("player_id", "game_id")
+)
+PLAYER_GAME_FEATURES = Transform(
+    "nbaprops.features", "player_game.sql", "features.player_game", ("player_id", "game_id"), tail=final_select
+)
+PLAYER_GAME_MARKET = Transform(
+    "nbaprops.features",
+    "player_game_market.sql",
+    "features.player_game_market",
+    ("player_id", "game_id", "market"),
+)
+GRADING = Transform(
+    "nbaprops.grading", "player_props.sql", "grading.player_props", ("system_id", "market", "player_id", "game_id")
+)
+
+TRANSFORMS: tuple[Transform, ...] = (
+    TEAM_GAME_SUMMARY, GAMES, PLAYER_GAME_SUMMARY, BOOK_LINES, CONSENSUS_LINES, TEAM_GAME_CONTEXT,
+    PLAYER_GAME_CONTEXT, PLAYER_GAME_FEATURES, PLAYER_GAME_MARKET, GRADING,
+)  # fmt: skip
 
 
 REGISTRY: tuple[Processor, ...] = (
@@ -183,24 +215,52 @@ REGISTRY: tuple[Processor, ...] = (
         description="The offered line closest to the books' median, with its prices.",
     ),
     Processor(
-        "features.player_points",
-        "features",
-        _transform_step(PLAYER_POINTS),
+        "analytics.team_game_context",
+        "analytics",
+        _transform_step(TEAM_GAME_CONTEXT),
+        inputs=("analytics.games", "ref.teams"),
+        outputs=("analytics.team_game_context",),
+        timeout_s=60,
+        description="Per team per game: rest, back-to-back, schedule density, travel, time zones.",
+    ),
+    Processor(
+        "analytics.player_game_context",
+        "analytics",
+        _transform_step(PLAYER_GAME_CONTEXT),
         inputs=(
+            "analytics.games",
             "analytics.player_game_summary",
             "analytics.team_game_summary",
-            "analytics.games",
+            "analytics.team_game_context",
             "analytics.consensus_lines",
         ),
-        outputs=("features.player_points",),
+        outputs=("analytics.player_game_context",),
         timeout_s=300,
-        description="Point-in-time features per player-game (earlier games only).",
+        description="Per player per game (slate and history): rest, load, opponent strength, availability.",
+    ),
+    Processor(
+        "features.player_game",
+        "features",
+        _transform_step(PLAYER_GAME_FEATURES),
+        inputs=("analytics.player_game_context", "analytics.player_game_summary"),
+        outputs=("features.player_game",),
+        timeout_s=300,
+        description="The feature store: point-in-time features per player-game, defaults and quality.",
+    ),
+    Processor(
+        "features.player_game_market",
+        "features",
+        _transform_step(PLAYER_GAME_MARKET),
+        inputs=("analytics.consensus_lines", "features.player_game"),
+        outputs=("features.player_game_market",),
+        timeout_s=120,
+        description="Market features per player-game-market: line, movement, book disagreement, vs form.",
     ),
     Processor(
         "predictions.baseline_points",
         "predictions",
         _predict_baseline,
-        inputs=("features.player_points", "analytics.player_game_summary"),
+        inputs=("features.player_game", "features.player_game_market", "analytics.player_game_summary"),
         outputs=("predictions.player_props",),
         timeout_s=300,
         description="Transparent baseline, fitted walk-forward per date.",

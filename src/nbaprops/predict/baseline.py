@@ -46,19 +46,13 @@ class BaselineParams:
 
 
 def form(frame: pd.DataFrame) -> pd.Series:
-    """Weighted recent scoring average, over whichever of the averages exist."""
-    total = pd.Series(0.0, index=frame.index)
-    weight = pd.Series(0.0, index=frame.index)
-    for column, w in FORM_WEIGHTS.items():
-        present = frame[column].notna()
-        total += frame[column].fillna(0.0) * w
-        weight += present * w
-    return (total / weight).where(weight > 0)
+    """Weighted recent scoring average (NaN for a player with no earlier game)."""
+    total = sum(frame[column] * w for column, w in FORM_WEIGHTS.items())
+    return total.where(frame["prior_games"] > 0)
 
 
 def _opponent_ratio(frame: pd.DataFrame) -> pd.Series:
-    ratio = frame["opp_pts_allowed_l10"] / frame["league_pts_l10"]
-    return ratio.fillna(1.0).clip(0.8, 1.2)
+    return frame["opp_pts_allowed_ratio"].fillna(1.0).clip(0.8, 1.2)
 
 
 def _ratio(actual: pd.Series, expected: pd.Series, mask: pd.Series) -> float:
@@ -82,10 +76,10 @@ def fit(train: pd.DataFrame) -> BaselineParams:
     y = actual / base - 1.0
     beta = float(np.clip((x * y).sum() / max((x * x).sum(), 1e-9), 0.0, 2.0))
     expected = base * (1.0 + beta * x)
-    b2b = _ratio(actual, expected, rows["back_to_back"].fillna(False).astype(bool))
-    home = _ratio(actual, expected, rows["is_home"].astype(bool))
-    expected = expected * np.where(rows["back_to_back"].fillna(False), b2b, 1.0)
-    expected = expected * np.where(rows["is_home"], home, 1.0)
+    b2b = _ratio(actual, expected, rows["back_to_back"] > 0.5)
+    home = _ratio(actual, expected, rows["is_home"] > 0.5)
+    expected = expected * np.where(rows["back_to_back"] > 0.5, b2b, 1.0)
+    expected = expected * np.where(rows["is_home"] > 0.5, home, 1.0)
     scale = float(actual.sum() / expected.sum())
     predicted = (expected * scale).clip(lower=0.5)
     k = float(np.sqrt(((actual - predicted) ** 2 / predicted).mean()))
@@ -95,8 +89,8 @@ def fit(train: pd.DataFrame) -> BaselineParams:
 def apply(frame: pd.DataFrame, params: BaselineParams) -> pd.DataFrame:
     """Predicted points and spread for each row (NaN where the player has no history)."""
     predicted = frame["form"] * params.scale * (1.0 + params.beta_opponent * (_opponent_ratio(frame) - 1.0))
-    predicted *= np.where(frame["back_to_back"].fillna(False), params.b2b_factor, 1.0)
-    predicted *= np.where(frame["is_home"], params.home_factor, 1.0)
+    predicted *= np.where(frame["back_to_back"] > 0.5, params.b2b_factor, 1.0)
+    predicted *= np.where(frame["is_home"] > 0.5, params.home_factor, 1.0)
     predicted = predicted.clip(lower=0.5)
     return pd.DataFrame({"predicted": predicted, "sigma": params.k_sigma * np.sqrt(predicted)}, index=frame.index)
 
@@ -118,6 +112,7 @@ def recommend(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     reasons = [
         (no_history, "no earlier games"),
         (out["prior_games"] < settings.min_prior_games, f"fewer than {settings.min_prior_games} earlier games"),
+        (out["quality_tier"] == "low", "low feature quality (key features defaulted)"),
         (pd.isna(side_odds), "no price for that side"),
         (out["edge"].abs() < settings.min_edge_points, f"edge under {settings.min_edge_points} points"),
         (p_side < settings.min_probability, f"probability under {settings.min_probability:.2f}"),
@@ -132,16 +127,23 @@ def recommend(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 
 def load_frame(wh: Warehouse, end: date) -> pd.DataFrame:
-    """Features up to `end` with each row's outcome (NULL until played) — outcomes only train."""
+    """Features up to `end` with the points line (if any) and the outcome (NULL until played).
+
+    Outcomes are only used to fit on dates before the one being predicted.
+    """
     frame = wh.df(
         """
-        SELECT f.*, s.pts AS actual
-        FROM features.player_points AS f
-        LEFT JOIN analytics.player_game_summary AS s USING (player_id, game_id)
+        SELECT f.*, m.line, m.bookmaker AS line_bookmaker, m.over_odds, m.under_odds,
+               CASE WHEN s.status = 'played' THEN s.pts END AS actual
+        FROM features.player_game AS f
+        LEFT JOIN features.player_game_market AS m
+            ON m.player_id = f.player_id AND m.game_id = f.game_id AND m.market = $market
+        LEFT JOIN analytics.player_game_summary AS s
+            ON s.player_id = f.player_id AND s.game_id = f.game_id
         WHERE f.game_date <= $end
         ORDER BY f.game_date, f.player_id, f.game_id  -- a fixed order keeps float sums reproducible
         """,
-        {"end": end},
+        {"end": end, "market": MARKET},
     )
     frame["form"] = form(frame)
     return frame

@@ -16,14 +16,14 @@ SCHEMA_VERSION = "v1"
 _QUERY = """
 SELECT
     g.system_id, g.market, g.game_date, g.game_id, g.player_id,
-    pl.full_name AS player, f.team, f.opponent, f.is_home,
+    pl.full_name AS player, f.team, f.opponent, f.is_home = 1 AS is_home, f.quality_tier,
     g.line, p.bookmaker, p.over_odds, p.under_odds,
     g.predicted, p.p_over, p.p_under, p.edge, g.recommendation, g.actionable, p.pass_reason,
     g.actual, g.outcome, g.void_reason, g.abs_error, g.market_abs_error, g.profit
 FROM grading.player_props AS g
 JOIN predictions.player_props AS p USING (system_id, market, player_id, game_id)
 LEFT JOIN ref.players AS pl USING (player_id)
-LEFT JOIN features.player_points AS f USING (player_id, game_id)
+LEFT JOIN features.player_game AS f USING (player_id, game_id)
 WHERE g.game_date BETWEEN $start AND $end
 ORDER BY g.game_date, g.system_id, g.market, g.actionable DESC, abs(p.edge) DESC
 """

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
+from zoneinfo import ZoneInfo
+
+import pandas as pd
 
 from nbaprops.names import normalize
 
@@ -65,3 +69,28 @@ def resolve_team(name: str | None) -> str | None:
 
 def tricodes() -> frozenset[str]:
     return frozenset(t.tricode for t in all_teams())
+
+
+def standard_utc_offset(timezone: str) -> float:
+    """Hours from UTC in standard time (mid-January), so 'time zones crossed' ignores DST dates."""
+    offset = datetime(2025, 1, 15, 12, tzinfo=ZoneInfo(timezone)).utcoffset()
+    return offset.total_seconds() / 3600 if offset is not None else 0.0
+
+
+def teams_frame() -> pd.DataFrame:
+    """ref.teams rows: the reference as a table the SQL transforms can join."""
+    return pd.DataFrame(
+        [
+            {
+                "tricode": t.tricode,
+                "team_id": t.team_id,
+                "name": t.name,
+                "conference": t.conference,
+                "timezone": t.timezone,
+                "latitude": t.latitude,
+                "longitude": t.longitude,
+                "utc_offset_hours": standard_utc_offset(t.timezone),
+            }
+            for t in all_teams()
+        ]
+    )

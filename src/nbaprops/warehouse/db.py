@@ -61,7 +61,22 @@ class Warehouse:
                 self.con.execute(sql)
                 self.con.execute("INSERT INTO meta.schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
             applied.append(name)
+        self._seed_reference()
         return applied
+
+    def _seed_reference(self) -> None:
+        """Keep ref.teams and ref.team_aliases equal to the shipped reference (cheap, idempotent)."""
+        from nbaprops.reference.teams import team_alias_map, teams_frame
+
+        teams = teams_frame()[self.table_columns("ref.teams")]
+        aliases = pd.DataFrame(sorted(team_alias_map().items()), columns=["alias_key", "tricode"])
+        with self.transaction():
+            self.con.register("_teams", teams)
+            self.con.register("_team_aliases", aliases)
+            self.con.execute("DELETE FROM ref.teams; INSERT INTO ref.teams BY NAME SELECT * FROM _teams")
+            self.con.execute("DELETE FROM ref.team_aliases; INSERT INTO ref.team_aliases SELECT * FROM _team_aliases")
+            self.con.unregister("_teams")
+            self.con.unregister("_team_aliases")
 
     def schema_version(self) -> int:
         row = self.con.execute("SELECT max(version) FROM meta.schema_migrations").fetchone()
