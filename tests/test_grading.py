@@ -16,7 +16,8 @@ DAY = date(2025, 11, 5)
 
 def add_game(wh: Warehouse, game_id: str, final: bool = True) -> None:
     wh.execute(
-        "INSERT INTO analytics.games VALUES (?, ?, 2025, 'Regular Season', 'BOS', 'NYK', 110, 100, ?)",
+        "INSERT INTO analytics.games (game_id, game_date, season, season_type, home, away, home_pts, away_pts,"
+        " is_final) VALUES (?, ?, 2025, 'Regular Season', 'BOS', 'NYK', 110, 100, ?)",
         [game_id, DAY, final],
     )
 

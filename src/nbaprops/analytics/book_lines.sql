@@ -5,20 +5,22 @@
 -- 'bp-...') fills in only for a book The Odds API has no line from.
 WITH priced AS (
     SELECT
-        *,
-        CASE WHEN event_id LIKE 'bp-%' THEN 2 ELSE 1 END AS source_rank,
-        CASE WHEN over_odds < 0 THEN -over_odds / (100 - over_odds) ELSE 100 / (over_odds + 100) END
+        p.* REPLACE (coalesce(p.commence_utc, g.start_utc) AS commence_utc),
+        CASE WHEN p.event_id LIKE 'bp-%' THEN 2 ELSE 1 END AS source_rank,
+        CASE WHEN p.over_odds < 0 THEN -p.over_odds / (100 - p.over_odds) ELSE 100 / (p.over_odds + 100) END
             AS p_over_implied,
-        CASE WHEN under_odds < 0 THEN -under_odds / (100 - under_odds) ELSE 100 / (under_odds + 100) END
+        CASE WHEN p.under_odds < 0 THEN -p.under_odds / (100 - p.under_odds) ELSE 100 / (p.under_odds + 100) END
             AS p_under_implied
-    FROM raw.prop_lines
-    WHERE game_date BETWEEN $start AND $end
-        AND player_id IS NOT NULL
-        AND game_id IS NOT NULL
-        AND commence_utc IS NOT NULL
-        AND snapshot_utc < commence_utc
-        AND over_odds IS NOT NULL
-        AND under_odds IS NOT NULL
+    FROM raw.prop_lines AS p
+    LEFT JOIN analytics.games AS g ON g.game_id = p.game_id
+    WHERE p.game_date BETWEEN $start AND $end
+        AND p.player_id IS NOT NULL
+        AND p.game_id IS NOT NULL
+        -- the tip-off the line's source gave, else the schedule's; a line with neither is not used
+        AND coalesce(p.commence_utc, g.start_utc) IS NOT NULL
+        AND p.snapshot_utc < coalesce(p.commence_utc, g.start_utc)
+        AND p.over_odds IS NOT NULL
+        AND p.under_odds IS NOT NULL
 ),
 main_lines AS (
     SELECT *

@@ -11,6 +11,33 @@ played AS (
     FROM analytics.player_game_summary
     WHERE status = 'played' AND game_date <= $end
 ),
+-- The official injury report: each team's latest submitted report before tip-off — the schedule's
+-- tip-off, else the one the report itself prints, else noon US/Eastern (16:00 UTC) of game day —
+-- and who was on it.
+team_reports AS (
+    SELECT g.game_id, t.team, t.report_utc
+    FROM raw.nbac_injury_report_teams AS t
+    JOIN games_in_range AS g
+        ON g.game_date = t.game_date AND t.team IN (g.home, g.away)
+    WHERE t.submitted
+        AND t.report_utc < coalesce(g.start_utc, t.tipoff_utc, CAST(g.game_date AS TIMESTAMP) + INTERVAL 16 HOUR)
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY g.game_id, t.team ORDER BY t.report_utc DESC NULLS LAST) = 1
+),
+reported_players AS (
+    SELECT tr.game_id, r.team, r.player_id, r.status, r.reason
+    FROM team_reports AS tr
+    JOIN raw.nbac_injury_report AS r
+        ON r.report_utc = tr.report_utc AND r.team = tr.team
+    JOIN games_in_range AS g
+        ON g.game_id = tr.game_id AND g.game_date = r.game_date
+    WHERE r.player_id IS NOT NULL
+),
+reported_out AS (
+    SELECT game_id, team, COUNT(*) AS players_out
+    FROM reported_players
+    WHERE status = 'Out'
+    GROUP BY game_id, team
+),
 from_box AS (
     SELECT player_id, game_id, team, 'box_score' AS reason, 1 AS priority
     FROM analytics.player_game_summary
@@ -28,6 +55,10 @@ without_box AS (
         AND p.game_date < g.game_date
         AND p.game_date >= g.game_date - INTERVAL 30 DAY
     WHERE NOT g.is_final
+    UNION ALL
+    SELECT DISTINCT r.player_id, r.game_id, g.game_date, 'injury_report' AS reason, 4 AS priority
+    FROM reported_players AS r
+    JOIN games_in_range AS g ON g.game_id = r.game_id
 ),
 -- Without a box score, a player's team is the team of his latest earlier game, if it plays here.
 with_latest_team AS (
@@ -187,9 +218,12 @@ SELECT
     ts.pace_l10 AS team_pace_l10,
     ll.league_pts AS league_pts_30d,
     ll.league_def_rating AS league_def_rating_30d,
-    CAST(NULL AS VARCHAR) AS injury_status,
-    CAST(NULL AS VARCHAR) AS injury_reason,
-    CAST(NULL AS INTEGER) AS teammates_out,
+    CASE WHEN tr.team IS NOT NULL THEN coalesce(rp.status, 'Not listed') END AS injury_status,
+    rp.reason AS injury_reason,
+    CASE
+        WHEN tr.team IS NOT NULL
+        THEN CAST(coalesce(ro.players_out, 0) - CASE WHEN rp.status = 'Out' THEN 1 ELSE 0 END AS INTEGER)
+    END AS teammates_out,
     CASE WHEN l.team = g.home THEN gc.home_spread ELSE -gc.home_spread END AS game_spread,
     gc.total AS game_total
 FROM located AS l
@@ -201,3 +235,6 @@ LEFT JOIN team_state AS ts ON ts.game_id = l.game_id AND ts.team = l.team
 LEFT JOIN league_level AS ll ON ll.game_date = l.game_date
 JOIN games_in_range AS g ON g.game_id = l.game_id
 LEFT JOIN game_line_consensus AS gc ON gc.game_id = l.game_id
+LEFT JOIN team_reports AS tr ON tr.game_id = l.game_id AND tr.team = l.team
+LEFT JOIN reported_players AS rp ON rp.game_id = l.game_id AND rp.player_id = l.player_id
+LEFT JOIN reported_out AS ro ON ro.game_id = l.game_id AND ro.team = l.team

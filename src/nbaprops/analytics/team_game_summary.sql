@@ -1,15 +1,40 @@
 -- analytics.team_game_summary: one row per team per game in [$start, $end], with possessions,
--- pace and ratings. Team game logs are the source; where an export lacks a team's game (older
--- exports stop at the regular season), the team's row is summed from its players' box scores.
+-- pace and ratings. Sources by priority: NBA.com box score, NBA.com game log, imported team logs;
+-- where none has a team's game (older exports stop at the regular season), the team's row is
+-- summed from its players' box scores.
 -- Possessions are the average of both teams' FGA - OREB + TOV + 0.44 FTA; when an export lacks those
 -- columns they stay NULL and `missing_fields` says so. The game id comes from the team log, else the
 -- schedule, else a derived id 'H<date><away><home>'.
-WITH log_sides AS (
+WITH team_rows AS (
+    -- NBA.com box scores (scraped), dated and matched up through the NBA.com schedule
+    SELECT
+        b.team, s.game_date, b.game_id,
+        CASE WHEN b.team = s.home THEN b.team || ' vs. ' || s.away ELSE b.team || ' @ ' || s.home END AS matchup,
+        b.minutes, b.pts, b.fga, b.fta, b.oreb, b.tov, s.season_type,
+        'nbacom_boxscore' AS source, 1 AS priority
+    FROM raw.nbac_boxscore_teams AS b
+    JOIN raw.nbac_schedule AS s ON s.game_id = b.game_id
+    WHERE s.game_date BETWEEN $start AND $end
+    UNION ALL
+    -- NBA.com league game log (scraped)
     SELECT
         team, game_date, game_id, matchup, minutes, pts, fga, fta, oreb, tov, season_type,
-        'team_game_logs' AS source
+        'nbacom_gamelog' AS source, 2 AS priority
+    FROM raw.nbac_team_game_logs
+    WHERE game_date BETWEEN $start AND $end
+    UNION ALL
+    -- imported history files
+    SELECT
+        team, game_date, game_id, matchup, minutes, pts, fga, fta, oreb, tov, season_type,
+        'team_game_logs' AS source, 3 AS priority
     FROM raw.team_game_logs
     WHERE game_date BETWEEN $start AND $end
+),
+log_sides AS (
+    SELECT team, game_date, game_id, matchup, minutes, pts, fga, fta, oreb, tov, season_type, source
+    FROM team_rows
+    WHERE TRUE  -- BigQuery accepts QUALIFY only beside WHERE, GROUP BY or HAVING
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY team, game_date ORDER BY priority NULLS LAST) = 1
 ),
 player_sides AS (
     SELECT

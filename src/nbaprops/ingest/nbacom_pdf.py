@@ -197,10 +197,15 @@ def _injury_records(
         team = resolve_team(context["Team"])
         if sides is None or team is None:
             raise ParseError(f"{endpoint}: cannot place row {row} (matchup {matchup!r}, team {context['Team']!r})")
+        tipoff_et = _tipoff(context["Game Time"])
         game = {
             "report_utc": report_utc,
             "game_date": game_date,
-            "tipoff_et": _tipoff(context["Game Time"]),
+            "tipoff_et": tipoff_et,
+            # the same moment in UTC, so "published before tip-off" needs no time-zone arithmetic in SQL
+            "tipoff_utc": _to_utc(datetime.combine(game_date, datetime.strptime(tipoff_et, "%H:%M").time()))
+            if tipoff_et
+            else None,
             "matchup": f"{sides.group(1)}@{sides.group(2)}",
             "away": resolve_team(sides.group(1)),
             "home": resolve_team(sides.group(2)),
