@@ -142,3 +142,14 @@ def test_long_parameter_lists_make_short_stable_slugs() -> None:
     slug = params_slug(fields)
     assert len(slug) <= 80 and slug == params_slug(dict(reversed(list(fields.items()))))
     assert params_slug({"apiKey": SECRET}) == "all"
+
+
+def test_a_placeholder_used_twice_in_a_url_names_the_request_once() -> None:
+    from nbaprops.rawstore import request_fields
+    from nbaprops.sources.base import Endpoint, ParseResult, Request
+
+    endpoint = Endpoint("nbacom", "book", "https://h/{day}/{day}_{game}.pdf", parse=lambda p: ParseResult())
+    assert request_fields(Request(endpoint, "https://h/20240115/20240115_MEMCLE.pdf", {})) == {
+        "day": "20240115",
+        "game": "MEMCLE",
+    }

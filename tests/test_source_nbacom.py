@@ -51,7 +51,7 @@ def test_the_2024_25_schedule_has_its_1400_games_with_results() -> None:
     assert len(games) == 1400 and games["game_id"].is_unique
     assert (games["status"] == 3).all() and games[["home_pts", "away_pts"]].notna().all(axis=None)
     assert games["season_type"].value_counts().to_dict() == {
-        "Regular Season": 1230, "Playoffs": 84, "Pre Season": 73, "All Star": 6, "Play-In": 6, "NBA Cup": 1,
+        "Regular Season": 1230, "Playoffs": 84, "Preseason": 73, "All-Star": 6, "Play-In": 6, "Cup Final": 1,
     }  # fmt: skip
     final = games.set_index("game_id").loc["0042400407"]  # NBA Finals game 7
     assert (final["game_date"], final["home"], final["away"]) == (date(2025, 6, 22), "OKC", "IND")

@@ -59,7 +59,17 @@ def request_fields(request: Request) -> dict[str, str]:
     fields: dict[str, str] = {}
     parts = re.split(r"\{(\w+)\}", endpoint.url)
     if len(parts) > 1:
-        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/?]+)" for i, p in enumerate(parts))
+        seen: set[str] = set()
+        pieces = []
+        for i, p in enumerate(parts):
+            if i % 2 == 0:
+                pieces.append(re.escape(p))
+            elif p in seen:  # a placeholder used twice must match the same text twice
+                pieces.append(f"(?P={p})")
+            else:
+                seen.add(p)
+                pieces.append(f"(?P<{p}>[^/?]+)")
+        pattern = "".join(pieces)
         match = re.fullmatch(pattern, request.url)
         if match:
             fields.update(match.groupdict())

@@ -2,7 +2,9 @@
 
 stats.nba.com drops connections from clients that do not look like the NBA.com web app (it wants a
 browser User-Agent, ``Referer``/``Origin`` of www.nba.com and the ``x-nba-stats-*`` pair); the CDN,
-ESPN pages and basketball-reference serve browsers more reliably than bare clients.
+the nba.com pages and PDFs, ESPN pages and basketball-reference serve browsers more reliably than
+bare clients. This table is the one place such headers live: an endpoint declares only what is
+specific to it (an API key header, say), so a change of what a host wants is one edit here.
 """
 
 from __future__ import annotations
@@ -18,13 +20,18 @@ BROWSER_HEADERS: dict[str, str] = {
 }
 
 _NBA_WEB = {"Referer": "https://www.nba.com/", "Origin": "https://www.nba.com"}
+_PAGES = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+_PDFS = {"Accept": "application/pdf, */*"}
 
 HOST_HEADERS: dict[str, dict[str, str]] = {
     "stats.nba.com": {**BROWSER_HEADERS, **_NBA_WEB, "x-nba-stats-origin": "stats", "x-nba-stats-token": "true"},
     "cdn.nba.com": {**BROWSER_HEADERS, **_NBA_WEB},
-    "ak-static.cms.nba.com": {**BROWSER_HEADERS, **_NBA_WEB},
-    "www.basketball-reference.com": {**BROWSER_HEADERS, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
-    "www.espn.com": {**BROWSER_HEADERS, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    "www.nba.com": {**BROWSER_HEADERS, **_PAGES},  # team pages (rosters)
+    "official.nba.com": dict(BROWSER_HEADERS),  # the referees' site: its JSON API (assignments)
+    "ak-static.cms.nba.com": {**BROWSER_HEADERS, **_NBA_WEB, **_PDFS},  # the official injury report
+    "statsdmz.nba.com": {**BROWSER_HEADERS, **_PDFS},  # the official game books
+    "www.basketball-reference.com": {**BROWSER_HEADERS, **_PAGES},
+    "www.espn.com": {**BROWSER_HEADERS, **_PAGES},
     "api.bettingpros.com": {
         **BROWSER_HEADERS,
         "Origin": "https://www.bettingpros.com",

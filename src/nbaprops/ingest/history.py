@@ -39,6 +39,7 @@ from nbaprops.pipeline.categories import Category
 from nbaprops.pipeline.run_history import RunHistory, worst
 from nbaprops.pipeline.runner import RunReport, run_pipeline
 from nbaprops.reference.bookmakers import bookmaker_key
+from nbaprops.reference.season_types import canonical_season_type, season_type_of_game_id, season_type_of_season_id
 from nbaprops.reference.teams import resolve_team
 from nbaprops.warehouse.db import Warehouse, utcnow
 from nbaprops.warehouse.merge import MergeCounts, content_hash, merge_frame
@@ -79,20 +80,29 @@ def _check_matchup_team(parsed: ParsedFile, raw: pd.DataFrame, path: Path) -> No
     )
 
 
-_SEASON_TYPE_BY_PREFIX = {"1": "Pre Season", "2": "Regular Season", "3": "All Star", "4": "Playoffs", "5": "PlayIn"}
+def _normalise_season_type(frame: pd.DataFrame) -> None:
+    """Whatever the file wrote (``PlayIn``, ``Pre Season``) in the one stored vocabulary."""
+    if "season_type" in frame.columns:
+        frame["season_type"] = frame["season_type"].map(canonical_season_type).astype(object)
 
 
 def _finish_team_logs(parsed: ParsedFile, raw: pd.DataFrame, path: Path) -> None:
     _check_matchup_team(parsed, raw, path)
     frame = parsed.frame
     if frame["season_type"].isna().any():
-        from_game_id = frame["game_id"].str.slice(2, 3).map(_SEASON_TYPE_BY_PREFIX)
-        season_id = raw.loc[frame.index, "SEASON_ID"] if "SEASON_ID" in raw.columns else None
-        from_season_id = season_id.str.slice(0, 1).map(_SEASON_TYPE_BY_PREFIX) if season_id is not None else None
+        # Exports without SEASON_TYPE still say it: the game id's third digit, the SEASON_ID's first.
+        from_game_id = frame["game_id"].map(season_type_of_game_id)
         frame["season_type"] = frame["season_type"].fillna(from_game_id)
-        if from_season_id is not None:
-            frame["season_type"] = frame["season_type"].fillna(from_season_id)
-    frame["season_type"] = frame["season_type"].replace({"PlayIn": "Play-In"})
+        if "SEASON_ID" in raw.columns:
+            frame["season_type"] = frame["season_type"].fillna(
+                raw.loc[frame.index, "SEASON_ID"].map(season_type_of_season_id)
+            )
+    _normalise_season_type(frame)
+
+
+def _finish_player_logs(parsed: ParsedFile, raw: pd.DataFrame, path: Path) -> None:
+    _check_matchup_team(parsed, raw, path)
+    _normalise_season_type(parsed.frame)
 
 
 def _eastern_date(ts: pd.Series) -> pd.Series:
@@ -227,7 +237,7 @@ FORMATS: tuple[HistoryFormat, ...] = (
             _stat("PLUS_MINUS", "plus_minus"),
             Column("SEASON_TYPE", "season_type", required=False, nullable=True),
         ),
-        finish=_check_matchup_team,
+        finish=_finish_player_logs,
         order=2,
     ),
     HistoryFormat(

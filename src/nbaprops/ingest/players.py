@@ -40,6 +40,28 @@ def season_of(game_date: pd.Timestamp | object) -> int:
     return ts.year if ts.month >= 8 else ts.year - 1
 
 
+# Every (player, team, game date) an NBA.com source records under NBA.com's own player id: the
+# imported history logs, and the scraped league game logs and box scores (a box score names its game,
+# whose date the day's scoreboard or the schedule gives; its players who did not play are listed too,
+# and they are on that team's roster all the same). The registry's players, their spellings and the
+# rosters names are resolved against all come from this one query.
+NBA_APPEARANCES = """
+    SELECT player_id, player_name, team, game_date FROM raw.player_game_logs
+    UNION
+    SELECT player_id, player_name, team, game_date FROM raw.nbac_player_game_logs
+    UNION
+    SELECT b.player_id, b.player_name, b.team, g.game_date
+    FROM raw.nbac_boxscore_players AS b
+    JOIN (
+        SELECT game_id, min(game_date) AS game_date FROM (
+            SELECT game_id, game_date FROM raw.nbac_scoreboard_games
+            UNION ALL
+            SELECT game_id, game_date FROM raw.nbac_schedule
+        ) GROUP BY game_id
+    ) AS g USING (game_id)
+"""
+
+
 @dataclass(frozen=True)
 class Match:
     player_id: int
@@ -60,7 +82,7 @@ class PlayerIndex:
         rosters = wh.df(
             "SELECT DISTINCT l.player_id, p.name_key, l.team,"
             " CAST(year(l.game_date) - CASE WHEN month(l.game_date) < 8 THEN 1 ELSE 0 END AS INTEGER) AS season"
-            " FROM raw.player_game_logs l JOIN ref.players p USING (player_id)"
+            f" FROM ({NBA_APPEARANCES}) l JOIN ref.players p USING (player_id)"
         )
         self.rosters: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
         for pid, key, team, season in rosters.itertuples(index=False):
@@ -118,14 +140,16 @@ def _first_names_compatible(a: str, b: str) -> bool:
 
 # ---------------------------------------------------------------------------- registry upkeep
 def refresh_players(wh: Warehouse) -> int:
-    """Rebuild ref.players from the box scores (NBA.com ids are the registry's ids).
+    """Rebuild ref.players from every NBA.com game log and box score, imported or scraped
+    (``NBA_APPEARANCES``; NBA.com ids are the registry's ids), so a player scraped today is known
+    today, before any history file mentions him.
 
     Every spelling a player's box scores ever used is also kept as an alias, so a renamed player
     (``Kenyon Martin Jr.`` -> ``KJ Martin``) resolves under both names.
     """
     names = wh.df(
         "SELECT player_id, player_name, max(game_date) AS last_seen, min(game_date) AS first_seen"
-        " FROM raw.player_game_logs GROUP BY player_id, player_name"
+        f" FROM ({NBA_APPEARANCES}) GROUP BY player_id, player_name"
     )
     if names.empty:
         return 0

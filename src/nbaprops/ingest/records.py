@@ -21,20 +21,11 @@ import pandas as pd
 
 from nbaprops.ingest import payloads
 from nbaprops.ingest.csvfile import to_minutes
+from nbaprops.reference.season_types import season_type_of_game_id
 from nbaprops.reference.teams import all_teams, resolve_team
 from nbaprops.sources.base import ParseError, Payload
 
 EASTERN = "America/New_York"
-
-# NBA.com game ids carry the season type in their third digit: 0022400561 is a regular-season game.
-SEASON_TYPES = {
-    "1": "Pre Season",
-    "2": "Regular Season",
-    "3": "All Star",
-    "4": "Playoffs",
-    "5": "Play-In",
-    "6": "NBA Cup",
-}
 
 Kind = Literal["str", "int", "float", "bool", "date", "utc", "minutes", "team", "list"]
 
@@ -242,7 +233,9 @@ def season_start(label: Any) -> int | None:
 
 
 def season_type_of(game_ids: pd.Series) -> pd.Series:
-    return game_ids.map(lambda g: SEASON_TYPES.get(str(g)[2:3]) if g else None).astype(object)
+    """Season type from NBA.com game ids (third digit), in the one vocabulary of
+    ``nbaprops.reference.season_types``: 0022400561 is a Regular Season game."""
+    return game_ids.map(season_type_of_game_id).astype(object)
 
 
 def tricode_of_team_id(team_ids: pd.Series) -> pd.Series:

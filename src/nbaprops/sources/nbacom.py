@@ -1,8 +1,9 @@
 """NBA.com: stats.nba.com, the CDN (schedule, play-by-play), nba.com team pages, and the PDFs.
 
 One ``Endpoint`` per endpoint; the parsers live in ``nbaprops.ingest.nbacom`` (JSON and pages) and
-``nbaprops.ingest.nbacom_pdf`` (game book, injury report). The host headers stats.nba.com insists
-on come from the HTTP client (``nbaprops.http.headers``).
+``nbaprops.ingest.nbacom_pdf`` (game book, injury report). The browser headers every NBA.com host
+insists on (stats, CDN, www, official, the PDF hosts) come from the HTTP client's one host table
+(``nbaprops.http.headers``), so no endpoint here declares headers of its own.
 
 Per-game endpoints take the day's games from what the same run merged (``raw.nbac_scoreboard_games``
 and ``raw.nbac_schedule``). The league game log needs its season type in the request, so it is
@@ -14,19 +15,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from nbaprops.http.headers import BROWSER_HEADERS
 from nbaprops.ingest import nbacom, nbacom_pdf
-from nbaprops.ingest.players import resolve_after_scrape, season_of
+from nbaprops.ingest.players import refresh_players, resolve_after_scrape, season_of
+from nbaprops.reference.season_types import (
+    PLAY_IN,
+    PLAYOFFS,
+    REGULAR_SEASON,
+    canonical_season_type,
+    stats_api_season_type,
+)
 from nbaprops.sources.base import Endpoint
 from nbaprops.warehouse.db import Warehouse
 
 STATS = "https://stats.nba.com/stats"
 CDN = "https://cdn.nba.com/static/json"
 SOURCE = "nbacom"
-# Hosts the HTTP client has no browser headers for (nba.com pages, the referee site, the game books).
-PAGE_HEADERS = {"User-Agent": BROWSER_HEADERS["User-Agent"], "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-JSON_HEADERS = {"User-Agent": BROWSER_HEADERS["User-Agent"], "Accept": "application/json, */*"}
-PDF_HEADERS = {"User-Agent": BROWSER_HEADERS["User-Agent"], "Accept": "application/pdf, */*"}
 
 
 def _game_log(who: str, season_type: str, label: str) -> Endpoint:
@@ -44,7 +47,7 @@ def _game_log(who: str, season_type: str, label: str) -> Endpoint:
         params={
             "LeagueID": "00",
             "Season": "{season}",
-            "SeasonType": season_type,
+            "SeasonType": stats_api_season_type(season_type),
             "PlayerOrTeam": who,
             "Counter": "1000",
             "Sorter": "DATE",
@@ -57,7 +60,7 @@ def _game_log(who: str, season_type: str, label: str) -> Endpoint:
     )
 
 
-GAME_LOG_SEASON_TYPES = {"": "Regular Season", "_playin": "PlayIn", "_playoffs": "Playoffs"}
+GAME_LOG_SEASON_TYPES = {"": REGULAR_SEASON, "_playin": PLAY_IN, "_playoffs": PLAYOFFS}
 GAME_LOGS = tuple(
     _game_log(who, season_type, label) for label, season_type in GAME_LOG_SEASON_TYPES.items() for who in ("P", "T")
 )
@@ -137,7 +140,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         url="https://www.nba.com/team/{team_id}",
         parse=nbacom.parse_roster_page,
         tables={"raw.nbac_rosters": ("season", "team_id", "player_id")},
-        headers=PAGE_HEADERS,
         format="html",
         per="team",
         description="a team's roster from its nba.com page",
@@ -158,17 +160,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         parse=nbacom.parse_referee_assignments,
         tables={"raw.nbac_referee_assignments": ("game_id", "slot")},
         params={"date": "{date}"},
-        headers=JSON_HEADERS,
         per="date",
         description="the officials of the day's games",
     ),
     Endpoint(
         source=SOURCE,
         name="gamebook_pdf",
-        url="https://statsdmz.nba.com/pdfs/{date_compact}/{date_compact}_{away}{home}.pdf",
+        # .../pdfs/20240115/20240115_HOUPHI.pdf; the file name comes whole from request_keys, because
+        # a placeholder may appear only once in a template (the raw store names payloads by them).
+        url="https://statsdmz.nba.com/pdfs/{date_compact}/{gamebook}.pdf",
         parse=nbacom_pdf.parse_gamebook,
         tables={nbacom_pdf.GAMEBOOK_TABLE: nbacom_pdf.GAMEBOOK_KEY},
-        headers=PDF_HEADERS,
         format="pdf",
         per="game",
         description="official game book: box-score lines, who did not play and why, inactive players",
@@ -179,7 +181,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         url="https://ak-static.cms.nba.com/referee/injury/Injury-Report_{date}_05PM.pdf",
         parse=nbacom_pdf.parse_injury_report,
         tables=nbacom_pdf.INJURY_TABLES,
-        headers=PDF_HEADERS,
         format="pdf",
         per="date",
         description="official 5 pm injury report: status and reason per player, teams not yet submitted",
@@ -193,18 +194,19 @@ def select_endpoints(day: date, today: date) -> Sequence[Endpoint]:
     October to April, play-in and playoffs April to June). Everything else every day; any endpoint
     can still be asked for by name."""
     month = day.month
-    wanted = {"Regular Season": month >= 10 or month <= 4, "PlayIn": month in (4, 5), "Playoffs": 4 <= month <= 6}
+    wanted = {REGULAR_SEASON: month >= 10 or month <= 4, PLAY_IN: month in (4, 5), PLAYOFFS: 4 <= month <= 6}
     schedule = "schedule_cdn" if season_of(day) == season_of(today) else "schedule"
     return tuple(
         e
         for e in ENDPOINTS
-        if (e not in GAME_LOGS or wanted[e.params["SeasonType"]])
+        if (e not in GAME_LOGS or wanted[canonical_season_type(e.params["SeasonType"])])
         and (e.name not in ("schedule", "schedule_cdn") or e.name == schedule)
     )
 
 
 def request_keys(endpoint: Endpoint, wh: Warehouse, day: date) -> list[dict[str, str]] | None:
-    """The day's games (``{game_id}``, ``{away}``, ``{home}``, ``{game_code}``) for per-game endpoints."""
+    """The day's games (``{game_id}``, ``{away}``, ``{home}``, ``{game_code}``, ``{gamebook}``) for
+    per-game endpoints."""
     if endpoint.per != "game":
         return None  # per-team endpoints: the 30 teams ({team}, {team_id})
     rows = wh.execute(
@@ -217,9 +219,20 @@ def request_keys(endpoint: Endpoint, wh: Warehouse, day: date) -> list[dict[str,
         """,
         [day, day],
     ).fetchall()
-    return [{"game_id": g, "away": a, "home": h, "game_code": c or ""} for g, a, h, c in rows]
+    compact = day.strftime("%Y%m%d")
+    return [
+        {"game_id": g, "away": a, "home": h, "game_code": c or "", "gamebook": f"{compact}_{a}{h}"}
+        for g, a, h, c in rows
+    ]
 
 
 def finish(wh: Warehouse, day: date) -> tuple[int, str]:
-    """After the run's merges: NBA.com player ids for the names this source wrote."""
-    return resolve_after_scrape(wh, SOURCE, nbacom_pdf.PLAYER_NAMES)
+    """After the run's merges: the registry learns the players of the day's NBA.com game logs and box
+    scores (a rookie's first game), then the names this source wrote get their NBA.com ids.
+
+    NBA.com runs first among the providers, so the names ESPN, balldontlie and the others write in the
+    same run resolve against a registry that already knows that day's players.
+    """
+    players = refresh_players(wh)
+    rows, message = resolve_after_scrape(wh, SOURCE, nbacom_pdf.PLAYER_NAMES)
+    return rows, f"registry: {players} players; {message}"

@@ -282,7 +282,12 @@ class _Run:
         next_request: Request | None = request
         while next_request is not None and pages < 50:
             current, next_request = next_request, None
-            fields = request_fields(current)
+            try:
+                fields = request_fields(current)
+            except Exception as exc:  # a request the raw store cannot name is this endpoint's failure only
+                why = f"{current.endpoint.key}: cannot name the request {current.url} ({type(exc).__name__}: {exc})"
+                step = f"scrape:{current.endpoint.key}:{current.url}"
+                return self.step(step, lambda why=why: Outcome(Category.ERROR, 0, why))
             name = f"scrape:{current.endpoint.key}" + (
                 ":" + ",".join(f"{k}={v}" for k, v in sorted(fields.items())) if fields else ""
             )
