@@ -38,6 +38,7 @@ def test_backtest_json_has_the_promised_keys_and_consistent_numbers(backtest_res
             SELECT avg(abs(g.line - b.pts)) FROM grading.player_props g
             JOIN raw.player_game_logs b ON b.player_id = g.player_id AND b.game_date = g.game_date
             WHERE g.game_date BETWEEN DATE '2025-10-21' AND DATE '2025-11-19'
+                AND g.system_id = 'baseline' AND g.market = 'player_points'
             """
         )
         voids_played = wh.scalar(
