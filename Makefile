@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install
+.PHONY: demo test lint bench clean install system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,19 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/nbaprops demo
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest -q
+
+# Debian packages some tests drive, installed here when missing (CI runs as root with Debian's packages):
+# chromium for tests/test_dashboard_browser.py (which fails, saying how to install it, when absent) and the
+# PostgreSQL server for tests/test_run_history_postgres.py (which skips when absent).
+system-packages:
+	@missing=""; test -x /usr/bin/chromium || missing="chromium"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  test -z "$$missing" || { echo "installing$$missing (apt-get) for the tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing: see the tests that need them"; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

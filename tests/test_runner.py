@@ -12,7 +12,7 @@ from nbaprops.config import Settings
 from nbaprops.pipeline.categories import Category, NoDataAvailable, ValidationFailed
 from nbaprops.pipeline.registry import REGISTRY, Processor, StepContext, StepResult, execution_order, upstream
 from nbaprops.pipeline.run_history import RunHistory
-from nbaprops.pipeline.runner import run_pipeline
+from nbaprops.pipeline.runner import RunOptions, run_pipeline
 from nbaprops.warehouse.db import Warehouse
 
 DAY = date(2025, 11, 5)
@@ -42,7 +42,7 @@ def proc(name: str, run, inputs: tuple[str, ...], outputs: tuple[str, ...], crit
 
 def run(wh: Warehouse, settings: Settings, history: RunHistory, processors: tuple[Processor, ...]):
     calls.clear()
-    return run_pipeline(wh, settings, history, DAY, DAY, processors=processors)
+    return run_pipeline(wh, settings, history, DAY, DAY, processors=processors, options=RunOptions(isolation="inline"))
 
 
 def test_the_product_registry_orders_every_step_after_its_inputs() -> None:
@@ -54,7 +54,7 @@ def test_the_product_registry_orders_every_step_after_its_inputs() -> None:
     assert (
         order.index("analytics.games") < order.index("ingest.resolve_prop_lines") < order.index("analytics.book_lines")
     )
-    assert order[-1] == "publish.results"
+    assert order[-1] == "publish.status"  # the status file sees the whole run
 
 
 def test_a_failed_critical_step_blocks_only_what_depends_on_it(wh, settings, history) -> None:
@@ -117,9 +117,11 @@ def test_a_step_over_its_time_limit_is_recorded_as_timeout(wh, settings, history
     assert report.step("slow").category is Category.TIMEOUT
 
 
-def test_duplicate_producers_are_refused() -> None:
-    with pytest.raises(ValueError, match="produced by both"):
-        upstream((proc("a", ok, (), ("t.x",)), proc("b", ok, (), ("t.x",))))
+def test_a_dataset_may_have_several_producers_but_names_are_unique() -> None:
+    deps = upstream((proc("a", ok, (), ("t.x",)), proc("b", ok, (), ("t.x",)), proc("c", ok, ("t.x",), ("t.c",))))
+    assert deps["c"] == {"a", "b"}
+    with pytest.raises(ValueError, match="duplicate processor names"):
+        upstream((proc("a", ok, (), ("t.x",)), proc("a", ok, (), ("t.y",))))
 
 
 def test_runs_command_lists_recent_runs(wh, settings, history, monkeypatch) -> None:
@@ -134,6 +136,6 @@ def test_runs_command_lists_recent_runs(wh, settings, history, monkeypatch) -> N
 
 def test_an_off_day_runs_cleanly_as_no_data(wh, settings, history) -> None:
     """The real registry on an empty warehouse: nothing to do is not a failure that pages anyone."""
-    report = run_pipeline(wh, settings, history, DAY, DAY)
+    report = run_pipeline(wh, settings, history, DAY, DAY, options=RunOptions(isolation="inline"))
     assert not report.category.pages_a_human
     assert report.step("analytics.games").category is Category.NO_DATA

@@ -30,6 +30,8 @@ players_app = typer.Typer(no_args_is_help=True, help="The player registry: alias
 app.add_typer(players_app, name="players")
 features_app = typer.Typer(no_args_is_help=True, help="The feature store: rebuild it, read its contract.")
 app.add_typer(features_app, name="features")
+models_app = typer.Typer(no_args_is_help=True, help="The model registry: train, list, show, promote.")
+app.add_typer(models_app, name="models")
 # Wide and unwrapped when not on a terminal (CI logs, `make demo | tee`), so lines stay greppable.
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 150)
 err = Console(stderr=True, soft_wrap=True)
@@ -46,11 +48,11 @@ def _open(settings: Settings | None = None) -> Iterator[tuple[Settings, Warehous
     settings = settings or Settings()
     settings.ensure_dirs()
     try:
-        wh = Warehouse(settings.warehouse_path)
+        wh = Warehouse(settings.warehouse_path, wait_s=settings.lock_wait_s)
     except WarehouseError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    history = RunHistory(settings.run_history_path)
+    history = RunHistory(settings.run_history_url)
     try:
         yield settings, wh, history
     finally:
@@ -140,19 +142,121 @@ def run_cmd(
     start: Annotated[str | None, typer.Option(help="First date of a range.")] = None,
     end: Annotated[str | None, typer.Option(help="Last date of a range.")] = None,
     phase: Annotated[list[str] | None, typer.Option(help="Only these phases (repeatable).")] = None,
+    step: Annotated[list[str] | None, typer.Option(help="Only these processors (repeatable).")] = None,
+    wait_lock: Annotated[float | None, typer.Option(help="Seconds to wait for a run holding these dates.")] = None,
 ) -> None:
     """Run the pipeline for a date or a date range, in dependency order."""
-    from nbaprops.pipeline.runner import run_pipeline
+    from nbaprops.ops.alerts import alert_runs
+    from nbaprops.pipeline.run_history import LockHeld
+    from nbaprops.pipeline.runner import RunOptions, run_pipeline
 
     first, last = _window(day, start, end)
     with _open() as (settings, wh, history):
         try:
-            report = run_pipeline(wh, settings, history, first, last, phases=set(phase or []))
+            report = run_pipeline(
+                wh, settings, history, first, last, phases=set(phase or []), names=set(step or []),
+                options=RunOptions(lock_wait_s=wait_lock),
+            )  # fmt: skip
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from exc
+        except LockHeld as exc:
+            err.print(f"[yellow]{exc}; not run (wait with --wait-lock SECONDS)[/yellow]")
+            raise typer.Exit(3) from exc
         _print_steps([s.__dict__ for s in report.steps])
         console.print(f"run {report.run_id}: {_category(report.category.value)}")
+        alert_runs(settings, history, [report])  # grouped, rate-limited; never fails the command
     raise typer.Exit(_exit_code(report.category))
+
+
+@app.command("gaps")
+def gaps_cmd(
+    since: Annotated[str | None, typer.Option(help="Only dates from this one (default: all history).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per gap.")] = False,
+    pending: Annotated[bool, typer.Option(help="Also list what is missing but not due yet.")] = False,
+) -> None:
+    """What is missing, late or failed, date by date, over the whole history."""
+    from nbaprops.pipeline.expectations import find_gaps
+
+    with _open() as (settings, wh, history):
+        gaps = [g for g in find_gaps(wh, settings, history, since=_parse_date(since, "--since"))
+                if pending or g.status != "pending"]  # fmt: skip
+    if as_json:
+        for g in gaps:
+            typer.echo(json.dumps({**g.__dict__, "day": g.day.isoformat(), "due_utc": g.due_utc.isoformat()}))
+    else:
+        table = Table(title=f"Gaps ({len(gaps)})")
+        for column in ("date", "processor", "status", "rows", "why"):
+            table.add_column(column, overflow="fold")
+        for g in gaps:
+            style = {"late": "red", "failed": "red", "gave_up": "bold red", "pending": "dim"}.get(g.status, "")
+            table.add_row(str(g.day), g.step, f"[{style}]{g.status}[/]", f"{g.actual}/{g.expected}", g.reason)
+        console.print(table if gaps else "no gaps: everything expected is there")
+    raise typer.Exit(1 if any(g.needs_work or g.status == "gave_up" for g in gaps) else 0)
+
+
+@app.command("heal")
+def heal_cmd(
+    since: Annotated[str | None, typer.Option(help="Only gaps from this date on.")] = None,
+) -> None:
+    """Re-run exactly what `gaps` lists as late or failed (and what depends on it), with bounded attempts."""
+    from nbaprops.ops.alerts import alert_runs
+    from nbaprops.pipeline.healing import heal
+
+    def show(day: date, run: object) -> None:
+        console.print(f"{day}: run {run.run_id} {_category(run.category.value)}")  # type: ignore[attr-defined]
+
+    with _open() as (settings, wh, history):
+        report = heal(wh, settings, history, since=_parse_date(since, "--since"), on_run=show)
+        alert_runs(settings, history, report.runs)
+    for gap in report.gave_up:
+        err.print(f"[red]gave up on {gap.step} for {gap.day}: {gap.reason}[/red]")
+    console.print(f"healed {len(report.runs)} date(s); {len(report.gave_up)} gap(s) need a person")
+    raise typer.Exit(1 if report.gave_up or any(r.category.pages_a_human for r in report.runs) else 0)
+
+
+@app.command("backfill")
+def backfill_cmd(
+    start: Annotated[str, typer.Option(help="First date.")],
+    end: Annotated[str, typer.Option(help="Last date.")],
+    chunk_days: Annotated[int, typer.Option(help="Longest stretch of dates run at once.")] = 31,
+) -> None:
+    """Fill only what is missing or failed in a range; checkpointed, resumable after any interruption."""
+    from rich.progress import Progress
+
+    from nbaprops.ops.alerts import alert_runs
+    from nbaprops.pipeline.healing import backfill
+
+    first, last = _window(None, start, end)
+    with _open() as (settings, wh, history), Progress(console=console) as progress:
+        task = progress.add_task(f"backfill {first}..{last}", total=None)
+
+        def advance(index: int, total: int, chunk: tuple[date, date], run: object) -> None:
+            progress.update(task, total=total, completed=index, description=f"{chunk[0]}..{chunk[1]}")
+
+        report = backfill(wh, settings, history, first, last, max_chunk_days=chunk_days, on_chunk=advance)
+        alert_runs(settings, history, report.runs, quiet=True)  # backfills are quiet: recorded, never paged
+    failed = [r for r in report.runs if r.category.pages_a_human]
+    console.print(
+        f"backfill {report.backfill_id}: {len(report.chunks)} stretch(es) with gaps, {len(report.runs)} run, "
+        f"{len(report.skipped)} already done, {len(failed)} with failures"
+    )
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("daemon")
+def daemon_cmd() -> None:
+    """Run the day's windows on schedule (lines before games, results after midnight, grading at 8 am ET)."""
+    from nbaprops.pipeline.daemon import WINDOWS, run_forever
+
+    settings = Settings()
+    settings.ensure_dirs()
+    for w in WINDOWS:
+        console.print(f"{w.name}: {', '.join(t.strftime('%H:%M') for t in w.at)} ET — {w.description}")
+    history = RunHistory(settings.run_history_url)
+    try:
+        run_forever(settings, history)
+    finally:
+        history.close()
 
 
 @app.command("backtest")
@@ -160,13 +264,26 @@ def backtest_cmd(
     start: Annotated[str, typer.Option(help="First date predicted.")],
     end: Annotated[str, typer.Option(help="Last date predicted.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for scripts).")] = False,
+    system: Annotated[str, typer.Option(help="System summarised: baseline, similarity, lightgbm, ensemble.")] = (
+        "baseline"
+    ),
+    market: Annotated[str, typer.Option(help="Market summarised: points, rebounds, assists, threes, pra.")] = "points",
+    report: Annotated[bool, typer.Option(help="Write the markdown report with plots under HOME/reports.")] = True,
 ) -> None:
     """Walk-forward backtest: each date predicted only from data strictly before it, then graded."""
     from nbaprops.predict.backtest import run_backtest
+    from nbaprops.predict.markets import market as get_market
+    from nbaprops.predict.systems import SYSTEM_IDS
 
     first, last = _window(None, start, end)
+    if system not in SYSTEM_IDS:
+        raise typer.BadParameter(f"{system!r} is not a system ({', '.join(SYSTEM_IDS)})", param_hint="--system")
+    try:
+        market_id = get_market(market).id
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--market") from exc
     with _open() as (settings, wh, history):
-        result = run_backtest(wh, settings, history, first, last)
+        result = run_backtest(wh, settings, history, first, last, system, market_id, report=report)
     if as_json:
         typer.echo(json.dumps(result, default=str))
     else:
@@ -191,10 +308,13 @@ def _print_summary(result: dict[str, object]) -> None:
     table.add_row("wins / losses / pushes", f"{result.get('wins')} / {result.get('losses')} / {result.get('pushes')}")
     table.add_row("hit rate", fmt("hit_rate", "{:.1%}"))
     table.add_row("ROI per unit staked", fmt("roi", "{:+.1%}"))
+    table.add_row("Brier of P(over) / market's", f"{fmt('brier', '{:.4f}')} / {fmt('market_brier', '{:.4f}')}")
     console.print(table)
     console.print(
         f"results: {result.get('published')}  run: {result.get('run_id')} ({_category(str(result['category']))})"
     )
+    if result.get("report"):
+        console.print(f"report: {result['report']}")
 
 
 # ---------------------------------------------------------------------------- scrape
@@ -258,7 +378,7 @@ def runs_cmd(
 ) -> None:
     """Recent runs, or the steps of one run, with their failure categories."""
     settings = Settings()
-    history = RunHistory(settings.run_history_path)
+    history = RunHistory(settings.run_history_url)
     if run_id:
         full = history.resolve_run_id(run_id)
         if full is None:
@@ -355,30 +475,32 @@ def rejects_cmd(limit: Annotated[int, typer.Option(help="How many rows.")] = 30)
     console.print(table if len(rows) else "no rejected rows")
 
 
+@app.command("sources")
+def sources_cmd() -> None:
+    """Every source endpoint and host, as Markdown tables (what docs/sources.md holds)."""
+    from nbaprops.sources.catalog_doc import sources_markdown
+
+    typer.echo(sources_markdown())
+
+
 @app.command("registry")
 def registry_cmd(
     markdown: Annotated[bool, typer.Option(help="Print a Markdown table (for the docs).")] = False,
 ) -> None:
     """The processors of the pipeline, in execution order, with inputs, outputs and limits."""
+    from nbaprops.pipeline.docs import describe_expectation, registry_markdown
     from nbaprops.pipeline.registry import REGISTRY, execution_order
 
-    order = execution_order(REGISTRY)
     if markdown:
-        typer.echo("| # | processor | phase | critical | timeout (s) | inputs | outputs | what it does |")
-        typer.echo("|---|---|---|---|---|---|---|---|")
-        for i, p in enumerate(order, 1):
-            typer.echo(
-                f"| {i} | `{p.name}` | {p.phase} | {'yes' if p.critical else 'no'} | {p.timeout_s:.0f} | "
-                f"{', '.join(p.inputs)} | {', '.join(p.outputs)} | {p.description} |"
-            )
+        typer.echo(registry_markdown())
         return
     table = Table(title="Pipeline registry (execution order)")
-    for column in ("#", "processor", "phase", "critical", "timeout", "inputs", "outputs"):
+    for column in ("#", "processor", "phase", "critical", "timeout", "retries", "expects", "inputs", "outputs"):
         table.add_column(column, overflow="fold")
-    for i, p in enumerate(order, 1):
+    for i, p in enumerate(execution_order(REGISTRY), 1):
         table.add_row(
-            str(i), p.name, p.phase, "yes" if p.critical else "no", f"{p.timeout_s:.0f}s",
-            ", ".join(p.inputs), ", ".join(p.outputs),
+            str(i), p.name, p.phase, "yes" if p.critical else "no", f"{p.timeout_s:.0f}s", str(p.retries),
+            describe_expectation(p.expect), ", ".join(p.inputs), ", ".join(p.outputs),
         )  # fmt: skip
     console.print(table)
 
@@ -424,11 +546,158 @@ def features_contract() -> None:
     typer.echo(markdown())
 
 
+@models_app.command("train")
+def models_train(
+    system: Annotated[str, typer.Option(help="baseline, similarity, lightgbm or ensemble.")],
+    market: Annotated[str, typer.Option(help="points, rebounds, assists, threes or pra.")] = "points",
+    cutoff: Annotated[str | None, typer.Option(help="Train on games before this date (default: today).")] = None,
+    retrain: Annotated[bool, typer.Option(help="Train again even if this exact model is stored.")] = False,
+) -> None:
+    """Train (or find) the model of a system and market at a cutoff, and store it in the registry."""
+    from nbaprops.predict.models import train_model
+
+    day = _parse_date(cutoff, "--cutoff") or date.today()
+    with _open() as (settings, wh, _h):
+        try:
+            model = train_model(wh, settings, system, market, day, force=retrain)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    console.print(f"{model.model_id}: {model.train_rows:,} games {model.train_start} .. before {model.cutoff}")
+    console.print(json.dumps(model.metrics, default=str))
+
+
+@models_app.command("list")
+def models_list(
+    system: Annotated[str | None, typer.Option(help="Only this system.")] = None,
+    market: Annotated[str | None, typer.Option(help="Only this market (id, e.g. player_points).")] = None,
+) -> None:
+    """Every stored model: system, market, training window, status, holdout MAE."""
+    from nbaprops.predict.models import ModelStore
+
+    with _open() as (settings, wh, _h):
+        rows = ModelStore(wh, settings).list(system, market)
+    table = Table(title="Models")
+    for column in ("model", "system", "market", "trained on", "rows", "status", "holdout MAE", "code"):
+        table.add_column(column, overflow="fold")
+    for r in rows.itertuples(index=False):
+        mae = json.loads(r.metrics).get("holdout_mae")
+        table.add_row(
+            r.model_id, r.system_id, r.market, f"{r.train_start} .. <{r.train_end}", f"{r.train_rows:,}", r.status,
+            "-" if mae is None else f"{mae:.3f}", r.code_version,
+        )  # fmt: skip
+    console.print(table if len(rows) else "no models yet: `nbaprops backtest` or `nbaprops models train`")
+
+
+@models_app.command("show")
+def models_show(model_id: Annotated[str, typer.Argument(help="A model id (a unique prefix is enough).")]) -> None:
+    """One model: features, training window, hyper-parameters, holdout metrics, code version, file."""
+    from nbaprops.predict.models import ModelStore
+
+    with _open() as (settings, wh, _h):
+        shown = ModelStore(wh, settings).show(model_id)
+    if shown is None:
+        err.print(f"[red]no single model matches {model_id!r}[/red]")
+        raise typer.Exit(2)
+    typer.echo(json.dumps(shown, default=str, indent=2))
+
+
+@models_app.command("promote")
+def models_promote(model_id: Annotated[str, typer.Argument(help="A model id (a unique prefix is enough).")]) -> None:
+    """Make a model the production model of its system and market (used when model_selection=promoted)."""
+    from nbaprops.predict.models import ModelStore
+
+    with _open() as (settings, wh, _h):
+        try:
+            promoted = ModelStore(wh, settings).promote(model_id)
+        except KeyError as exc:
+            err.print(f"[red]{exc.args[0]}[/red]")
+            raise typer.Exit(2) from exc
+    console.print(f"{promoted} is now the production model (previous one retired)")
+
+
 @app.command("settings")
 def settings_cmd() -> None:
     """The effective settings (secrets masked)."""
     for key, value in Settings().public().items():
         console.print(f"{key} = {value}")
+
+
+# ---------------------------------------------------------------------------- health (ops/health.py)
+@app.command("health")
+def health_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+) -> None:
+    """Is the pipeline healthy? Exit 0 healthy, 1 degraded, 2 broken (rules: docs/operations.md)."""
+    from nbaprops.ops.health import health_report
+
+    settings = Settings()
+    settings.ensure_dirs()
+    report = health_report(settings)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), default=str))
+    else:
+        _print_health(report)
+    raise typer.Exit(report.exit_code)
+
+
+def _print_health(report: object) -> None:
+    from nbaprops.ops.health import HealthReport
+
+    assert isinstance(report, HealthReport)
+    style = {"healthy": "green", "degraded": "yellow", "broken": "bold red"}[report.status]
+    phases = Table(title="Last run per phase")
+    for column in ("phase", "run", "command", "dates", "finished (UTC)", "category", "failed steps"):
+        phases.add_column(column)
+    for p in report.phases:
+        finished = p.get("finished_utc")
+        phases.add_row(
+            p["phase"], p["run_id"] or "-", p["command"] or "-", p.get("dates") or "-",
+            f"{finished:%Y-%m-%d %H:%M}" if finished else "-", _category(p["category"]), str(p.get("failed", "-")),
+        )  # fmt: skip
+    console.print(phases)
+    facts = Table(title="Checks", show_header=False)
+    facts.add_column("check")
+    facts.add_column("value", overflow="fold")
+    latest = report.latest_date
+    facts.add_row("latest date", f"{latest.get('day') or '-'}: {latest.get('status', '-')}")
+    counts = report.gaps.get("counts", {})
+    facts.add_row("SLA (gaps since " + str(report.gaps.get("since", "-")) + ")",
+                  ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")  # fmt: skip
+    u = report.unresolved
+    if u:
+        facts.add_row("unresolved players", f"{u['names']} names, {u['unresolved_lines']:,}/{u['lines']:,} lines")
+    d = report.data
+    if d:
+        facts.add_row("box scores up to", str(d["latest_box_score_date"] or "-"))
+        facts.add_row("latest line snapshot (UTC)", str(d["latest_line_snapshot_utc"] or "-"))
+    for m in report.models:
+        facts.add_row(f"model {m['system']}", f"{m['latest_model_id']} (cutoff {m['latest_cutoff']})"
+                      + (" [yellow]stale[/]" if m["stale"] else ""))  # fmt: skip
+    if not report.warehouse.get("readable"):
+        facts.add_row("warehouse", f"[red]{report.warehouse.get('error')}[/]")
+    console.print(facts)
+    for f in report.findings:
+        console.print(f"[{'red' if f.level == 'broken' else 'yellow'}]{f.level}[/] {f.check}: {f.message}")
+    console.print(f"health: [{style}]{report.status}[/]")
+
+
+# ---------------------------------------------------------------------------- web
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the read-only API (/api/v1, docs at /docs), the dashboard (/) and /metrics.
+
+    It reads the published JSON files and the run history, never the warehouse: it cannot block the pipeline.
+    """
+    import uvicorn
+
+    from nbaprops.web.app import create_app
+
+    settings = Settings()
+    console.print(f"serving {settings.publish_dir} on http://{host}:{port}/ (API docs: /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":  # pragma: no cover

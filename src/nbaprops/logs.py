@@ -42,8 +42,17 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
+_CURRENT: dict[str, Any] = {"verbose": False, "secrets": ()}
+
+
+def current_config() -> dict[str, Any]:
+    """The last configuration, so a step's child process logs the same way as its parent."""
+    return dict(_CURRENT)
+
+
 def configure(verbose: bool = False, secrets: Iterable[str] = ()) -> None:
     """Send structured logs to stderr (INFO with --verbose, else WARNING), secrets masked."""
+    _CURRENT.update(verbose=verbose, secrets=tuple(secrets))
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,

@@ -1,161 +1,106 @@
 """The registry: every processor of the product, declared once.
 
-It is the single source of truth for what runs, in which order (derived from inputs and
-outputs), what each step reads and writes, whether its failure blocks what depends on it
-(critical) and how long it may take. The runner, the docs table (``nbaprops registry``) and later
-the health checks and the Dagster adapter all read this list.
+It is the single source of truth for what runs, in which order (derived from inputs and outputs),
+what each step reads and writes, whether its failure blocks what depends on it (critical), how long
+it may take, how often it is retried, what it must leave for each game date and by when, and the
+gates its output must pass. The runner, the gap finder (``nbaprops gaps``), the docs table
+(``nbaprops registry --markdown``) and the Dagster adapter all read this list.
 
-To follow one day's data: raw tables (``import-history`` / sources) -> players.refresh ->
+To follow one day's data: sources.* (scrape) or ``import-history`` -> players.refresh ->
 analytics.team_game_summary / games / player_game_summary -> ingest.resolve_prop_lines ->
 analytics.book_lines -> analytics.consensus_lines -> analytics.team_game_context /
-player_game_context -> features.player_game / player_game_market -> predictions.baseline_points ->
-grading.player_props -> publish.results.
+player_game_context -> features.player_game / player_game_market -> predictions.* ->
+grading.player_props -> publish.* (tonight, best bets, results, players, systems) -> publish.status.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from graphlib import TopologicalSorter
 
 from nbaprops.config import Settings
-from nbaprops.features.contract import final_select
-from nbaprops.pipeline.categories import NoDataAvailable
-from nbaprops.warehouse.db import Warehouse, utcnow
-from nbaprops.warehouse.transforms import Transform
+from nbaprops.grading import performance
+from nbaprops.pipeline import gates, steps
+from nbaprops.pipeline.processor import PHASES, Expectation, Processor, StepContext, StepResult
+from nbaprops.pipeline.steps import GRADING, TRANSFORMS  # re-exported: tests and benchmarks use them
+from nbaprops.predict import steps as predict_steps
 
-PHASES = ("ingest", "analytics", "features", "predictions", "grading", "publish")
-
-
-@dataclass
-class StepContext:
-    """What a step gets: the warehouse, the settings and the date window it covers."""
-
-    wh: Warehouse
-    settings: Settings
-    start: date
-    end: date
+__all__ = [
+    "GRADING", "PHASES", "REGISTRY", "TRANSFORMS", "Processor", "StepContext", "StepResult", "execution_order",
+    "select", "upstream",
+]  # fmt: skip
 
 
-@dataclass
-class StepResult:
-    rows_written: int
-    message: str = ""
+def _today() -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("America/New_York")).date()
 
 
-@dataclass(frozen=True)
-class Processor:
-    name: str
-    phase: str
-    run: Callable[[StepContext], StepResult]
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    critical: bool = True
-    timeout_s: float = 600.0
-    description: str = ""
+def _system_configured(system_id: str) -> Callable[[Settings], bool]:
+    """A prediction system runs, and is expected, only when settings list it."""
+    return lambda settings: system_id in settings.prediction_systems
 
 
-# ---------------------------------------------------------------------------- step functions
-def _transform_step(transform: Transform, empty_means_no_data: bool = False) -> Callable[[StepContext], StepResult]:
-    def run(ctx: StepContext) -> StepResult:
-        rows = transform.run(ctx.wh, ctx.start, ctx.end)
-        if rows == 0 and empty_means_no_data:
-            raise NoDataAvailable(f"no rows for {transform.table} between {ctx.start} and {ctx.end}")
-        return StepResult(rows, f"{rows} rows in {transform.table}")
-
-    run.__doc__ = f"Rebuild {transform.table} for the window from {transform.sql_file}."
-    return run
-
-
-def _refresh_players(ctx: StepContext) -> StepResult:
-    from nbaprops.ingest.players import refresh_players
-
-    n = refresh_players(ctx.wh)
-    return StepResult(n, f"{n} players in the registry")
-
-
-def _resolve_prop_lines(ctx: StepContext) -> StepResult:
-    from nbaprops.ingest.players import resolve_prop_lines
-
-    s = resolve_prop_lines(ctx.wh)
-    return StepResult(
-        s.lines_resolved,
-        f"{s.player_games_resolved}/{s.player_games} player-games resolved "
-        f"({s.played_coverage:.2%} of those who played), {s.unresolved_names} names unresolved",
+def _source(provider: str, outputs: tuple[str, ...], description: str, expect: Expectation | None) -> Processor:
+    """A provider's scrape as a step: optional (the analytics use whatever arrived), retried, bounded."""
+    return Processor(
+        f"sources.{provider}",
+        "sources",
+        steps.scrape_step(provider),
+        inputs=(),
+        outputs=outputs,
+        critical=False,
+        timeout_s=1800,
+        retries=2,
+        retry_backoff_s=60,
+        expect=expect,
+        description=description,
     )
 
 
-def _predict_baseline(ctx: StepContext) -> StepResult:
-    from nbaprops.predict.baseline import predict_range
-
-    n = predict_range(ctx.wh, ctx.settings, ctx.start, ctx.end)
-    if n == 0:
-        raise NoDataAvailable(f"no player-games with a points line between {ctx.start} and {ctx.end}")
-    return StepResult(n, f"{n} predictions")
-
-
-def _grade(ctx: StepContext) -> StepResult:
-    n = GRADING.run(ctx.wh, ctx.start, ctx.end, graded_utc=utcnow())
-    if n == 0:
-        raise NoDataAvailable(f"nothing to grade between {ctx.start} and {ctx.end} (no final games with predictions)")
-    return StepResult(n, f"{n} predictions graded")
-
-
-def _publish_results(ctx: StepContext) -> StepResult:
-    from nbaprops.publish.results import publish_results
-
-    assert ctx.settings.publish_dir is not None
-    files = publish_results(ctx.wh, ctx.settings.publish_dir, ctx.start, ctx.end)
-    if not files:
-        raise NoDataAvailable("no graded predictions to publish")
-    return StepResult(len(files), f"{len(files)} results files")
-
-
-TEAM_GAME_SUMMARY = Transform(
-    "nbaprops.analytics", "team_game_summary.sql", "analytics.team_game_summary", ("game_id", "team")
-)
-GAMES = Transform("nbaprops.analytics", "games.sql", "analytics.games", ("game_id",))
-PLAYER_GAME_SUMMARY = Transform(
-    "nbaprops.analytics", "player_game_summary.sql", "analytics.player_game_summary", ("player_id", "game_id")
-)
-BOOK_LINES = Transform(
-    "nbaprops.analytics", "book_lines.sql", "analytics.book_lines", ("player_id", "game_id", "market", "bookmaker")
-)
-CONSENSUS_LINES = Transform(
-    "nbaprops.analytics", "consensus_lines.sql", "analytics.consensus_lines", ("player_id", "game_id", "market")
-)
-TEAM_GAME_CONTEXT = Transform(
-    "nbaprops.analytics", "team_game_context.sql", "analytics.team_game_context", ("game_id", "team")
-)
-PLAYER_GAME_CONTEXT = Transform(
-    "nbaprops.analytics", "player_game_context.sql", "analytics.player_game_context", ("player_id", "game_id")
-)
-PLAYER_GAME_FEATURES = Transform(
-    "nbaprops.features", "player_game.sql", "features.player_game", ("player_id", "game_id"), tail=final_select
-)
-PLAYER_GAME_MARKET = Transform(
-    "nbaprops.features",
-    "player_game_market.sql",
-    "features.player_game_market",
-    ("player_id", "game_id", "market"),
-)
-GRADING = Transform(
-    "nbaprops.grading", "player_props.sql", "grading.player_props", ("system_id", "market", "player_id", "game_id")
-)
-
-TRANSFORMS: tuple[Transform, ...] = (
-    TEAM_GAME_SUMMARY, GAMES, PLAYER_GAME_SUMMARY, BOOK_LINES, CONSENSUS_LINES, TEAM_GAME_CONTEXT,
-    PLAYER_GAME_CONTEXT, PLAYER_GAME_FEATURES, PLAYER_GAME_MARKET, GRADING,
-)  # fmt: skip
-
-
 REGISTRY: tuple[Processor, ...] = (
+    # ------------------------------------------------------------------ sources
+    _source(
+        "nbacom",
+        (
+            "raw.nbac_schedule",
+            "raw.nbac_boxscore_players",
+            "raw.nbac_boxscore_teams",
+            "raw.nbac_player_game_logs",
+            "raw.nbac_team_game_logs",
+            "raw.nbac_gamebook_players",
+            "raw.nbac_injury_report",
+            "raw.nbac_injury_report_teams",
+        ),
+        "NBA.com: schedule, box scores, game logs, game book and injury report PDFs.",
+        Expectation("raw.nbac_boxscore_players", "game", 16, "after_games", 6, live_only=True),
+    ),
+    _source(
+        "odds_api",
+        ("raw.prop_lines", "raw.odds_events", "raw.odds_game_lines"),
+        "The Odds API: events, player props, game lines.",
+        Expectation("raw.prop_lines", "game", 1, "before_tip", -2, live_only=True),
+    ),
+    _source("espn", ("raw.espn_games", "raw.espn_boxscore_players"), "ESPN: scoreboard and box scores.", None),
+    _source(
+        "balldontlie",
+        ("raw.bdl_games", "raw.bdl_player_boxscores", "raw.bdl_injuries"),
+        "balldontlie: games, box scores, injuries.",
+        None,
+    ),
+    _source(
+        "bettingpros", ("raw.bp_events", "raw.bp_offers", "raw.prop_lines"), "BettingPros: the fallback lines.", None
+    ),
+    # ------------------------------------------------------------------ ingest and analytics
     Processor(
         "players.refresh",
         "ingest",
-        _refresh_players,
-        inputs=("raw.player_game_logs",),
+        steps.refresh_players,
+        inputs=("raw.player_game_logs", "raw.nbac_player_game_logs", "raw.nbac_boxscore_players"),
         outputs=("ref.players", "ref.player_aliases"),
         timeout_s=120,
         description="Player registry from the box scores, with every spelling as an alias.",
@@ -163,7 +108,7 @@ REGISTRY: tuple[Processor, ...] = (
     Processor(
         "analytics.team_game_summary",
         "analytics",
-        _transform_step(TEAM_GAME_SUMMARY),
+        steps.transform_step(steps.TEAM_GAME_SUMMARY),
         inputs=(
             "raw.nbac_boxscore_teams",
             "raw.nbac_team_game_logs",
@@ -174,21 +119,30 @@ REGISTRY: tuple[Processor, ...] = (
         ),
         outputs=("analytics.team_game_summary",),
         timeout_s=120,
-        description="Per team per game: points for and against, possessions.",
+        expect=Expectation("analytics.team_game_summary", "game", 2, "after_games", 8),
+        description="Per team per game: points for and against, possessions, pace, ratings.",
     ),
     Processor(
         "analytics.games",
         "analytics",
-        _transform_step(GAMES, empty_means_no_data=True),
+        steps.transform_step(steps.GAMES, empty_means_no_data=True),
         inputs=("analytics.team_game_summary", "raw.nbac_schedule", "raw.schedule", "ref.teams"),
         outputs=("analytics.games",),
         timeout_s=60,
-        description="Every game, played (final) or scheduled.",
+        expect=Expectation("analytics.games", "game", 1, "before_tip", -6),
+        gates=(
+            gates.Gate(
+                "games_match_schedule",
+                gates.games_match_schedule(),
+                "every game the schedule calls final has box scores",
+            ),
+        ),
+        description="Every game, played (final) or scheduled, with tip-off times.",
     ),
     Processor(
         "analytics.player_game_summary",
         "analytics",
-        _transform_step(PLAYER_GAME_SUMMARY),
+        steps.transform_step(steps.PLAYER_GAME_SUMMARY),
         inputs=(
             "raw.nbac_gamebook_players",
             "raw.nbac_boxscore_players",
@@ -201,48 +155,66 @@ REGISTRY: tuple[Processor, ...] = (
         ),
         outputs=("analytics.player_game_summary",),
         timeout_s=120,
-        description="Per player per game box score with game id, opponent, venue.",
+        expect=Expectation("analytics.player_game_summary", "game", 16, "after_games", 8),
+        gates=(
+            gates.Gate(
+                "players_per_final_game",
+                gates.players_per_final_game(16),
+                "at least 16 player rows for every game the schedule calls final",
+            ),
+        ),
+        description="Per player per game from the best source; who did not play, and why.",
     ),
     Processor(
         "ingest.resolve_prop_lines",
         "ingest",
-        _resolve_prop_lines,
+        steps.resolve_prop_lines,
         inputs=("raw.prop_lines", "analytics.games", "ref.players"),
-        outputs=("raw.prop_lines:resolved",),
+        outputs=("raw.prop_lines:resolved", "ref.unresolved_players"),
         timeout_s=300,
         description="Game and player ids for every prop line; the unresolved queue.",
     ),
     Processor(
+        "analytics.team_game_context",
+        "analytics",
+        steps.transform_step(steps.TEAM_GAME_CONTEXT),
+        inputs=("analytics.games", "ref.teams"),
+        outputs=("analytics.team_game_context",),
+        timeout_s=60,
+        expect=Expectation("analytics.team_game_context", "game", 2, "before_tip", -3),
+        description="Per team per game: rest, back-to-back, schedule density, travel, time zones.",
+    ),
+    Processor(
         "analytics.book_lines",
         "analytics",
-        _transform_step(BOOK_LINES),
+        steps.transform_step(steps.BOOK_LINES),
         inputs=("raw.prop_lines:resolved", "analytics.games"),
         outputs=("analytics.book_lines",),
         timeout_s=120,
-        description="Each book's main line, last snapshot before tip-off.",
+        expect=Expectation("analytics.book_lines", "game", 1, "before_tip", -1, live_only=True),
+        description="Each book's main line, last snapshot before tip-off, and its opening line.",
     ),
     Processor(
         "analytics.consensus_lines",
         "analytics",
-        _transform_step(CONSENSUS_LINES),
+        steps.transform_step(steps.CONSENSUS_LINES),
         inputs=("analytics.book_lines",),
         outputs=("analytics.consensus_lines",),
         timeout_s=60,
+        expect=Expectation("analytics.consensus_lines", "game", 1, "before_tip", -1, live_only=True),
+        gates=(
+            gates.Gate(
+                "lines_fresh",
+                gates.lines_fresh_for_today(6.0, _today),
+                "tonight's lines were quoted in the last 6 hours",
+            ),
+        ),
         description="The offered line closest to the books' median, with its prices.",
-    ),
-    Processor(
-        "analytics.team_game_context",
-        "analytics",
-        _transform_step(TEAM_GAME_CONTEXT),
-        inputs=("analytics.games", "ref.teams"),
-        outputs=("analytics.team_game_context",),
-        timeout_s=60,
-        description="Per team per game: rest, back-to-back, schedule density, travel, time zones.",
     ),
     Processor(
         "analytics.player_game_context",
         "analytics",
-        _transform_step(PLAYER_GAME_CONTEXT),
+        steps.transform_step(steps.PLAYER_GAME_CONTEXT),
         inputs=(
             "analytics.games",
             "analytics.player_game_summary",
@@ -255,73 +227,227 @@ REGISTRY: tuple[Processor, ...] = (
         ),
         outputs=("analytics.player_game_context",),
         timeout_s=300,
+        expect=Expectation("analytics.player_game_context", "game", 16, "before_tip", -1),
         description="Per player per game (slate and history): rest, load, opponent strength, availability.",
     ),
+    # ------------------------------------------------------------------ features
     Processor(
         "features.player_game",
         "features",
-        _transform_step(PLAYER_GAME_FEATURES),
+        steps.transform_step(steps.PLAYER_GAME_FEATURES),
         inputs=("analytics.player_game_context", "analytics.player_game_summary"),
         outputs=("features.player_game",),
         timeout_s=300,
+        expect=Expectation("features.player_game", "game", 16, "before_tip", -1),
+        gates=(
+            gates.Gate(
+                "low_quality_share", gates.low_quality_share(0.25), "at most 25% of the feature rows are low quality"
+            ),
+        ),
         description="The feature store: point-in-time features per player-game, defaults and quality.",
     ),
     Processor(
         "features.player_game_market",
         "features",
-        _transform_step(PLAYER_GAME_MARKET),
+        steps.transform_step(steps.PLAYER_GAME_MARKET),
         inputs=("analytics.consensus_lines", "features.player_game"),
         outputs=("features.player_game_market",),
         timeout_s=120,
+        expect=Expectation("features.player_game_market", "game_with_lines", 1, "before_tip", -1),
         description="Market features per player-game-market: line, movement, book disagreement, vs form.",
     ),
+    # ------------------------------------------------------------------ predictions, grading, publishing
+    *(
+        Processor(
+            f"predictions.{system_id}",
+            "predictions",
+            predict_steps.predict_step(system_id),
+            inputs=(
+                "features.player_game",
+                "features.player_game_market",
+                "analytics.player_game_summary",
+                *(("predictions.player_props",) if system_id == "ensemble" else ()),
+            ),
+            outputs=("predictions.player_props", "predictions.models"),
+            critical=system_id == "baseline",  # a learned system failing must not stop the baseline's grading
+            timeout_s=timeout,
+            expect=Expectation(
+                "predictions.player_props",
+                "game_with_lines",
+                1,
+                "before_tip",
+                0,
+                where=f"system_id = '{system_id}' AND market = 'player_points'",
+            ),
+            description=description,
+            enabled=_system_configured(system_id),
+        )
+        for system_id, timeout, description in (
+            ("baseline", 600, "Transparent baseline (form x opponent x pace x rest x venue), refitted every date."),
+            ("similarity", 900, "The player's past games most like tonight's, weighted by likeness."),
+            ("lightgbm", 1800, "LightGBM over the feature store, retrained on the weekly cadence."),
+            ("ensemble", 900, "The three systems stacked, anchored to the market's line, retrained weekly."),
+        )
+    ),
     Processor(
-        "predictions.baseline_points",
+        "predictions.best_bets",
         "predictions",
-        _predict_baseline,
-        inputs=("features.player_game", "features.player_game_market", "analytics.player_game_summary"),
-        outputs=("predictions.player_props",),
-        timeout_s=300,
-        description="Transparent baseline, fitted walk-forward per date.",
+        predict_steps.best_bets,
+        inputs=("predictions.player_props", "features.player_game"),
+        outputs=("predictions.best_bets",),
+        critical=False,
+        timeout_s=60,
+        description="The day's best bets: one system's picks by expected value, capped per day, team and game.",
     ),
     Processor(
         "grading.player_props",
         "grading",
-        _grade,
+        steps.grade,
         inputs=("predictions.player_props", "analytics.games", "analytics.player_game_summary"),
         outputs=("grading.player_props",),
         timeout_s=120,
-        description="Correct / incorrect / push / void, errors and profit at the real odds.",
+        expect=Expectation("grading.player_props", "prediction", 1, "after_games", 10),
+        description="Correct / incorrect / push / void, errors, within 3/5, Brier and profit at the real odds.",
+    ),
+    Processor(
+        "grading.daily_performance",
+        "grading",
+        performance.daily_performance,
+        inputs=("grading.player_props",),
+        outputs=("grading.daily_performance",),
+        critical=False,
+        timeout_s=120,
+        description="Rolling 7/14/30-day hit rate, MAE, Brier and ROI per system and market.",
+    ),
+    Processor(
+        "publish.tonight",
+        "publish",
+        steps.publish_tonight,
+        inputs=(
+            "analytics.games",
+            "analytics.book_lines",
+            "analytics.consensus_lines",
+            "analytics.player_game_context",
+            "analytics.player_game_summary",
+            "features.player_game",
+            "predictions.player_props",
+            "ref.players",
+        ),
+        outputs=("files:v1/tonight",),
+        critical=False,
+        timeout_s=300,
+        expect=Expectation("file:v1/tonight/{date}.json", "game_with_lines", 0, "before_tip", 0),
+        description="v1/tonight/{date}.json per date with games: the slate, lines per book, injuries, form, "
+        "every system's prediction, the picks (none when the date is unhealthy).",
+    ),
+    Processor(
+        "publish.best_bets",
+        "publish",
+        steps.publish_best_bets,
+        inputs=("predictions.best_bets", "predictions.player_props", "grading.player_props", "ref.players"),
+        outputs=("files:v1/best-bets",),
+        critical=False,
+        timeout_s=120,
+        expect=Expectation("file:v1/best-bets/{date}.json", "game_with_lines", 0, "before_tip", 0),
+        description="v1/best-bets/{date}.json per date with predictions: the capped best bets and, once graded, "
+        "their record.",
     ),
     Processor(
         "publish.results",
         "publish",
-        _publish_results,
-        inputs=("grading.player_props", "predictions.player_props", "ref.players"),
+        steps.publish_results,
+        inputs=("grading.player_props", "predictions.player_props", "features.player_game", "ref.players"),
         outputs=("files:v1/results",),
         critical=False,
         timeout_s=120,
-        description="v1/results/{date}.json per graded date.",
+        expect=Expectation("file:v1/results/{date}.json", "prediction", 0, "after_games", 11),
+        description="v1/results/{date}.json per graded date: summary and breakdowns (confidence, edge, player "
+        "tier) per system and market, every graded prediction.",
+    ),
+    Processor(
+        "publish.players",
+        "publish",
+        steps.publish_players,
+        inputs=(
+            "predictions.player_props",
+            "grading.player_props",
+            "analytics.player_game_summary",
+            "features.player_game",
+            "ref.players",
+        ),
+        outputs=("files:v1/players",),
+        critical=False,
+        timeout_s=600,
+        description="v1/players/{player_id}.json for every player predicted in the window, and v1/players/index.json.",
+    ),
+    Processor(
+        "publish.systems_performance",
+        "publish",
+        steps.publish_systems_performance,
+        inputs=("grading.player_props", "grading.daily_performance"),
+        outputs=("files:v1/systems",),
+        critical=False,
+        timeout_s=120,
+        description="v1/systems/performance.json: per system and market, overall and rolling 7/14/30 days.",
+    ),
+    Processor(
+        "publish.unresolved",
+        "publish",
+        steps.publish_unresolved,
+        inputs=("ref.unresolved_players",),
+        outputs=("files:v1/unresolved",),
+        critical=False,
+        timeout_s=60,
+        description="v1/unresolved.json: the names no source could resolve, for the dashboard's queue.",
+    ),
+    Processor(
+        "publish.status",
+        "publish",
+        steps.publish_status,
+        inputs=("files:v1/tonight", "files:v1/best-bets", "files:v1/results", "files:v1/players", "files:v1/systems"),
+        outputs=("files:v1/status",),
+        critical=False,
+        timeout_s=120,
+        description="v1/status.json: health per recent game date and phase, the last runs; last, so it sees "
+        "the whole run.",
     ),
 )
 
 
 def upstream(processors: tuple[Processor, ...]) -> dict[str, set[str]]:
-    """For each processor, the processors that produce one of its inputs."""
-    producers: dict[str, str] = {}
+    """For each processor, the processors that produce one of its inputs.
+
+    A dataset may have several producers (raw.prop_lines comes from two line sources); a processor
+    depends on all of them.
+    """
+    names = [p.name for p in processors]
+    if len(names) != len(set(names)):
+        raise ValueError(f"duplicate processor names: {sorted({n for n in names if names.count(n) > 1})}")
+    producers: dict[str, set[str]] = defaultdict(set)
     for p in processors:
         for output in p.outputs:
-            if output in producers:
-                raise ValueError(f"{output} is produced by both {producers[output]} and {p.name}")
-            producers[output] = p.name
-    return {p.name: {producers[i] for i in p.inputs if i in producers and producers[i] != p.name} for p in processors}
+            producers[output].add(p.name)
+    return {p.name: {q for i in p.inputs for q in producers.get(i, set()) if q != p.name} for p in processors}
+
+
+def downstream(processors: tuple[Processor, ...], names: set[str]) -> set[str]:
+    """`names` and every processor that depends on one of them, directly or not."""
+    deps = upstream(processors)
+    found = set(names)
+    changed = True
+    while changed:
+        changed = False
+        for name, before in deps.items():
+            if name not in found and before & found:
+                found.add(name)
+                changed = True
+    return found
 
 
 def execution_order(processors: tuple[Processor, ...]) -> list[Processor]:
     """Processors in dependency order; ties keep the registry's order (stable, readable)."""
     by_name = {p.name: p for p in processors}
-    deps = upstream(processors)
-    sorter = TopologicalSorter(deps)
+    sorter = TopologicalSorter(upstream(processors))
     sorter.prepare()
     order: list[Processor] = []
     position = {p.name: i for i, p in enumerate(processors)}
@@ -333,10 +459,16 @@ def execution_order(processors: tuple[Processor, ...]) -> list[Processor]:
     return order
 
 
-def select(processors: tuple[Processor, ...], phases: set[str] | None = None) -> tuple[Processor, ...]:
-    if not phases:
-        return processors
-    unknown = phases - set(PHASES)
-    if unknown:
-        raise ValueError(f"unknown phase(s): {', '.join(sorted(unknown))}; phases are {', '.join(PHASES)}")
-    return tuple(p for p in processors if p.phase in phases)
+def select(
+    processors: tuple[Processor, ...], phases: set[str] | None = None, names: set[str] | None = None
+) -> tuple[Processor, ...]:
+    """The processors of the given phases and/or names (all when neither is given)."""
+    if phases:
+        unknown = phases - set(PHASES)
+        if unknown:
+            raise ValueError(f"unknown phase(s): {', '.join(sorted(unknown))}; phases are {', '.join(PHASES)}")
+    if names:
+        unknown = names - {p.name for p in processors}
+        if unknown:
+            raise ValueError(f"unknown processor(s): {', '.join(sorted(unknown))}")
+    return tuple(p for p in processors if (not phases or p.phase in phases) and (not names or p.name in names))

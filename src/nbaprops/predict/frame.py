@@ -70,7 +70,12 @@ class MarketData:
         columns = [*feature_columns(played), "player_id", "game_id", "actual"]
         # A fingerprint of everything a model could learn from, cumulated by date: the training data
         # before any cutoff is identified in O(1), so an unchanged model is never retrained.
-        row_hash = pd.util.hash_pandas_object(played[columns], index=False).to_numpy(dtype="uint64")
+        # Floats are rounded first: DuckDB's parallel window aggregates may sum in a different order
+        # from one rebuild to the next, changing the last bits of a mean — not what a model learns.
+        hashed = played[columns].copy()
+        floats = hashed.select_dtypes("float").columns
+        hashed[floats] = hashed[floats].round(6)
+        row_hash = pd.util.hash_pandas_object(hashed, index=False).to_numpy(dtype="uint64")
         by_date = pd.DataFrame({"game_date": played["game_date"].to_numpy(), "h": row_hash})
         grouped = by_date.groupby("game_date", sort=True)["h"]
         sums = grouped.agg(lambda s: np.add.reduce(s.to_numpy(dtype="uint64"), dtype="uint64"))

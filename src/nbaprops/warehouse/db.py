@@ -6,7 +6,9 @@ the ``Warehouse`` down; parallel work inside a process uses cursors, not new con
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,25 +35,61 @@ def utcnow() -> datetime:
 class Warehouse:
     """A DuckDB database with the project schema applied."""
 
-    def __init__(self, path: str = ":memory:") -> None:
+    def __init__(self, path: str = ":memory:", wait_s: float = 0.0) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(path)
-        except duckdb.IOException as exc:  # another process holds the write lock
-            raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
         self.path = path
-        self.con.execute("SET TimeZone = 'UTC'")
+        self.con = self._connect(wait_s)
         self.migrate()
+
+    def _connect(self, wait_s: float) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting up to `wait_s` while another process holds DuckDB's write lock."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                con = duckdb.connect(self.path)
+                break
+            except duckdb.IOException as exc:  # another process holds the write lock
+                if time.monotonic() >= deadline:
+                    raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
+                time.sleep(0.2)
+        con.execute("SET TimeZone = 'UTC'")
+        return con
+
+    @property
+    def shareable(self) -> bool:
+        """Whether another process can open this warehouse (an in-memory one cannot)."""
+        return self.path != ":memory:"
+
+    @contextmanager
+    def released(self, wait_s: float = 600.0) -> Iterator[None]:
+        """Close the connection for a while, so child processes can write; reconnect afterwards."""
+        if not self.shareable:
+            yield
+            return
+        self.con.close()
+        try:
+            yield
+        finally:
+            self.con = self._connect(wait_s)
 
     # ------------------------------------------------------------------ migrations
     def migrate(self) -> list[str]:
-        """Apply every migration not yet applied, in version order; return the names applied."""
-        self.con.execute(
-            "CREATE SCHEMA IF NOT EXISTS meta;"
-            "CREATE TABLE IF NOT EXISTS meta.schema_migrations ("
-            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL)"
-        )
+        """Apply every migration not yet applied, in version order; return the names applied.
+
+        Opening an up-to-date warehouse only reads: steps open it in their own processes, so a
+        write on every open would cost a checkpoint per step.
+        """
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'reference'"
+        ).fetchone()[0]
+        if not exists:
+            self.con.execute(
+                "CREATE SCHEMA IF NOT EXISTS meta;"
+                "CREATE TABLE IF NOT EXISTS meta.schema_migrations ("
+                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL);"
+                "CREATE TABLE IF NOT EXISTS meta.reference (name VARCHAR PRIMARY KEY, checksum VARCHAR NOT NULL)"
+            )
         done = {row[0] for row in self.con.execute("SELECT version FROM meta.schema_migrations").fetchall()}
         applied = []
         for version, name, sql in available_migrations():
@@ -65,16 +103,21 @@ class Warehouse:
         return applied
 
     def _seed_reference(self) -> None:
-        """Keep ref.teams and ref.team_aliases equal to the shipped reference (cheap, idempotent)."""
+        """Keep ref.teams and ref.team_aliases equal to the shipped reference (written only on change)."""
         from nbaprops.reference.teams import team_alias_map, teams_frame
 
         teams = teams_frame()[self.table_columns("ref.teams")]
         aliases = pd.DataFrame(sorted(team_alias_map().items()), columns=["alias_key", "tricode"])
+        checksum = hashlib.sha256((teams.to_csv() + aliases.to_csv()).encode()).hexdigest()
+        stored = self.con.execute("SELECT checksum FROM meta.reference WHERE name = 'teams'").fetchone()
+        if stored is not None and stored[0] == checksum:
+            return
         with self.transaction():
             self.con.register("_teams", teams)
             self.con.register("_team_aliases", aliases)
             self.con.execute("DELETE FROM ref.teams; INSERT INTO ref.teams BY NAME SELECT * FROM _teams")
             self.con.execute("DELETE FROM ref.team_aliases; INSERT INTO ref.team_aliases SELECT * FROM _team_aliases")
+            self.con.execute("INSERT OR REPLACE INTO meta.reference VALUES ('teams', ?)", [checksum])
             self.con.unregister("_teams")
             self.con.unregister("_team_aliases")
 

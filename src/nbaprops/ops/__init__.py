@@ -1,0 +1,1 @@
+"""Operations: health checks (``nbaprops health``), alerts without noise, Prometheus metrics."""
