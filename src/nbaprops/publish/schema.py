@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 KINDS = (
-    "tonight", "results", "best_bets", "player", "players_index", "systems_performance", "status", "index"
+    "tonight", "results", "best_bets", "player", "players_index", "systems_performance", "unresolved", "status",
+    "index",
 )  # fmt: skip
 _PREFIX, _SUFFIX = "nbaprops.", ".v1"
 

@@ -13,8 +13,8 @@ import pandas as pd
 
 from nbaprops.config import Settings
 from nbaprops.ingest.players import example_dict, unresolved_table
-from nbaprops.publish.files import write_json
-from nbaprops.warehouse.db import Warehouse, utcnow
+from nbaprops.publish.files import envelope, write_json
+from nbaprops.warehouse.db import Warehouse
 
 SCHEMA_VERSION = "v1"
 # The whole queue: it holds genuinely ambiguous names (a few dozen over four seasons), not a backlog.
@@ -38,8 +38,7 @@ def write_unresolved(wh: Warehouse, publish_dir: Path) -> Path:
         for r in rows.itertuples(index=False)
     ]
     payload = {
-        "schema": f"nbaprops.unresolved.{SCHEMA_VERSION}",
-        "generated_utc": utcnow().isoformat(timespec="seconds"),
+        **envelope("unresolved"),
         "count": len(players),
         "players": players,
     }
