@@ -282,3 +282,14 @@ def test_records_are_plain_json(published: Settings) -> None:
     assert "NaN" not in text and "Infinity" not in text
     rows = pd.DataFrame(json.loads(text)["predictions"])
     assert rows["player_tier"].isin(["starter", "rotation", "bench", "unknown"]).all()
+
+
+def test_a_window_without_predictions_publishes_the_slate_without_picks() -> None:
+    """A season without lines has games but no predictions: nothing to withhold, nothing to fail on."""
+    import pandas as pd
+
+    from nbaprops.publish.health import withhold
+
+    empty = pd.DataFrame({"game_date": pd.Series([], dtype="datetime64[ns]"), "pass_reason": []})
+    unhealthy = empty["game_date"].map(lambda d: True)
+    assert withhold(empty, unhealthy).empty

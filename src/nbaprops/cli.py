@@ -8,6 +8,7 @@ needs a person (categories error, timeout, validation_failed).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -346,6 +347,23 @@ def scrape_cmd(
 # ---------------------------------------------------------------------------- demo
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_START, DEMO_END = date(2025, 10, 21), date(2025, 11, 19)
+DEMO_SYSTEMS = {
+    "prediction_systems": ["baseline"],
+    "prediction_markets": ["player_points"],
+    "best_bets_system": "baseline",
+}
+
+
+def _demo_settings() -> Settings:
+    """The demo runs the transparent baseline on points, to finish in seconds on a fresh machine.
+
+    Training every system for every market over the demo window takes many minutes on two cores; set
+    NBAPROPS_PREDICTION_SYSTEMS (and _MARKETS) to run more — the demo then uses what you set.
+    """
+    settings = Settings()
+    if "NBAPROPS_PREDICTION_SYSTEMS" in os.environ or "NBAPROPS_PREDICTION_MARKETS" in os.environ:
+        return settings
+    return settings.model_copy(update=DEMO_SYSTEMS)
 
 
 @app.command("demo")
@@ -359,7 +377,7 @@ def demo_cmd(
     if not data.exists():
         err.print(f"[red]demo data not found at {data}[/red]")
         raise typer.Exit(2)
-    with _open() as (settings, wh, history):
+    with _open(_demo_settings()) as (settings, wh, history):
         console.rule("1. import the demo history (NBA.com logs 2024-26, Odds API props Oct-Nov 2025)")
         report = import_history(wh, settings, history, [data], on_file=_print_file)
         _print_resolution(wh)

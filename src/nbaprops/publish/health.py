@@ -92,6 +92,8 @@ def withhold(predictions: pd.DataFrame, unhealthy: pd.Series) -> pd.DataFrame:
     The predicted value, probabilities and edge stay (they are what the model said); only the call
     to bet is taken back.
     """
+    # No predictions at all (a season without lines): an empty map keeps the date dtype, so cast.
+    unhealthy = unhealthy.astype(bool)
     if not unhealthy.any():
         return predictions
     out = predictions.copy()
