@@ -36,7 +36,8 @@ run beside other readers; the run history (SQLite/Postgres) is shared by design.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -52,7 +53,6 @@ from nbaprops.pipeline.expectations import GAMES_PER_DATE, Gap, find_gaps
 from nbaprops.pipeline.processor import PHASES
 from nbaprops.pipeline.registry import REGISTRY
 from nbaprops.pipeline.run_history import RunHistory, pid_alive, runs, steps, utcnow, worst
-from nbaprops.predict.systems import SYSTEM_IDS
 from nbaprops.warehouse.db import Warehouse
 
 EASTERN = ZoneInfo("America/New_York")
@@ -64,41 +64,66 @@ WHOLE_HISTORY_DAYS = 400  # a step window this long (a full rebuild) says little
 MESSAGE_CHARS = 240
 PAGING = frozenset(c.value for c in Category if c.pages_a_human)
 CRITICAL = {p.name: p.critical for p in REGISTRY}
+_BY_NAME = {p.name: p for p in REGISTRY}
+_PHASE_OF = {p.name: p.phase for p in REGISTRY}
 
 Status = Literal["healthy", "degraded", "broken"]
 EXIT_CODES: dict[str, int] = {"healthy": 0, "degraded": 1, "broken": 2}
 
 
 # ---------------------------------------------------------------------------- one date
-def date_health(wh: Warehouse, history: RunHistory, settings: Settings, day: date) -> dict[str, Any]:
-    """Whether one game date's outputs can be trusted: ``{"status": "ok"|"unhealthy", "problems": [...]}``.
+def window_health(
+    wh: Warehouse,
+    history: RunHistory,
+    settings: Settings,
+    days: Iterable[date],
+    skip_phases: frozenset[str] = frozenset(),
+) -> dict[date, dict[str, Any]]:
+    """Whether each game date's outputs can be trusted: ``{day: {"status": "ok"|"unhealthy", ...}}``.
 
-    ``problems`` (human-readable strings) make the date unhealthy: a critical processor whose latest
+    ``problems`` (human-readable strings) make a date unhealthy: a critical processor whose latest
     attempt covering the date failed with a paging category, or a critical expected output past its
     SLA. ``warnings`` lists the same for optional processors, which do not make it unhealthy (the
-    published numbers are still right without them). Used by the published JSON files to flag a date.
+    published numbers are still right without them). One gap search covers the whole window (it reads
+    whole tables: per date, a month of published files would cost a month of searches). Processors of
+    `skip_phases` are left out (the publish phase leaves out its own steps).
     """
-    problems: list[str] = []
-    warnings: list[str] = []
-    reported: set[str] = set()
-    for gap in find_gaps(wh, settings, history, since=day, until=day):
-        if gap.status == "pending" or not enabled(gap.step, settings):
-            continue
-        text = f"{gap.step}: {gap.status} — {_short(gap.reason)}"
-        (problems if CRITICAL.get(gap.step, False) else warnings).append(text)
-        reported.add(gap.step)
-    for step in latest_attempts(history, day):
-        if step["step"] in reported or step["category"] not in PAGING:
-            continue
-        text = f"{step['step']}: {step['category']} — {_short(step['message'] or '')}"
-        (problems if step["critical"] else warnings).append(text)
-    return {"status": "unhealthy" if problems else "ok", "problems": problems, "warnings": warnings}
+    wanted = sorted(set(days))
+    if not wanted:
+        return {}
+    gaps: dict[date, list[Gap]] = defaultdict(list)
+    for gap in find_gaps(wh, settings, history, since=wanted[0], until=wanted[-1]):
+        gaps[gap.day].append(gap)
+    out = {}
+    for day in wanted:
+        problems: list[str] = []
+        warnings: list[str] = []
+        reported: set[str] = set()
+        for gap in gaps[day]:
+            if gap.status == "pending" or not enabled(gap.step, settings) or _PHASE_OF.get(gap.step) in skip_phases:
+                continue
+            (problems if CRITICAL.get(gap.step, False) else warnings).append(
+                f"{gap.step}: {gap.status} — {_short(gap.reason)}"
+            )
+            reported.add(gap.step)
+        for step in latest_attempts(history, day):
+            if step["step"] in reported or step["category"] not in PAGING or step["phase"] in skip_phases:
+                continue
+            text = f"{step['step']}: {step['category']} — {_short(step['message'] or '')}"
+            (problems if step["critical"] else warnings).append(text)
+        out[day] = {"status": "unhealthy" if problems else "ok", "problems": problems, "warnings": warnings}
+    return out
+
+
+def date_health(wh: Warehouse, history: RunHistory, settings: Settings, day: date) -> dict[str, Any]:
+    """The health of one game date (see `window_health`); used by ``nbaprops health``."""
+    return window_health(wh, history, settings, [day])[day]
 
 
 def enabled(step: str, settings: Settings) -> bool:
-    """False for a prediction system switched off in the settings: its missing output is no gap."""
-    phase, _, system = step.partition(".")
-    return not (phase == "predictions" and system in SYSTEM_IDS and system not in settings.prediction_systems)
+    """False for a processor the settings switch off (a prediction system not configured): no gap."""
+    proc = _BY_NAME.get(step)
+    return proc is None or proc.is_enabled(settings)
 
 
 def latest_attempts(history: RunHistory, day: date) -> list[dict[str, Any]]:

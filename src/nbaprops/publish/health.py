@@ -25,17 +25,14 @@ from typing import Any
 import pandas as pd
 
 from nbaprops.config import Settings
-from nbaprops.ops.health import CRITICAL, PAGING, enabled, latest_attempts
+from nbaprops.ops import health as ops_health
+from nbaprops.ops.health import latest_attempts
 from nbaprops.pipeline.categories import Category
-from nbaprops.pipeline.expectations import find_gaps
 from nbaprops.pipeline.processor import PHASES
-from nbaprops.pipeline.registry import REGISTRY
 from nbaprops.pipeline.run_history import RunHistory, worst
 from nbaprops.warehouse.db import Warehouse
 
-MESSAGE_CHARS = 240
 WITHHELD = "withheld: the pipeline is unhealthy for this date (see health.problems)"
-_PHASE_OF = {p.name: p.phase for p in REGISTRY}
 
 
 def window_health(
@@ -45,37 +42,11 @@ def window_health(
     days: Iterable[date],
     skip_phases: frozenset[str] = frozenset({"publish"}),
 ) -> dict[date, dict[str, Any]]:
-    """``{day: {"status": "ok"|"unhealthy", "problems": [...], "warnings": [...]}}`` for every day."""
-    wanted = sorted(set(days))
-    if not wanted:
-        return {}
-    gaps = defaultdict(list)
-    for gap in find_gaps(wh, settings, history, since=wanted[0], until=wanted[-1]):
-        gaps[gap.day].append(gap)
-    out = {}
-    for day in wanted:
-        problems: list[str] = []
-        warnings: list[str] = []
-        reported: set[str] = set()
-        for gap in gaps[day]:
-            if gap.status == "pending" or not enabled(gap.step, settings) or _PHASE_OF.get(gap.step) in skip_phases:
-                continue
-            (problems if CRITICAL.get(gap.step, False) else warnings).append(
-                f"{gap.step}: {gap.status} — {_short(gap.reason)}"
-            )
-            reported.add(gap.step)
-        for step in latest_attempts(history, day):
-            if step["step"] in reported or step["category"] not in PAGING or step["phase"] in skip_phases:
-                continue
-            text = f"{step['step']}: {step['category']} — {_short(step['message'] or '')}"
-            (problems if step["critical"] else warnings).append(text)
-        out[day] = {"status": "unhealthy" if problems else "ok", "problems": problems, "warnings": warnings}
-    return out
+    """``{day: {"status": "ok"|"unhealthy", "problems": [...], "warnings": [...]}}`` for every day.
 
-
-def date_health(wh: Warehouse, history: RunHistory, settings: Settings, day: date) -> dict[str, Any]:
-    """The health block of one date's files."""
-    return window_health(wh, history, settings, [day])[day]
+    ``nbaprops health``'s rule, without the publish phase's own steps by default.
+    """
+    return ops_health.window_health(wh, history, settings, days, skip_phases)
 
 
 def phase_categories(history: RunHistory, day: date) -> dict[str, str | None]:
@@ -102,8 +73,3 @@ def withhold(predictions: pd.DataFrame, unhealthy: pd.Series) -> pd.DataFrame:
     out["pass_reason"] = out["pass_reason"].astype(object)
     out.loc[unhealthy, "pass_reason"] = WITHHELD
     return out
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
